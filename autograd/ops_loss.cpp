@@ -1,0 +1,96 @@
+// Softmax, log-softmax and the stable binary cross-entropy from logits.
+#include "autograd/op_support.hpp"
+#include "autograd/ops.hpp"
+
+#include <cmath>
+
+namespace xgrad {
+
+using detail::make_result;
+
+namespace {
+// x - max(x) along the axis: exp of it never overflows.
+template <class T>
+Array<T> shifted(const Array<T>& x, std::size_t axis) {
+    Array<T> top = xt::amax(x, {axis}, xt::keep_dims | xt::evaluation_strategy::immediate);
+    return x - top;
+}
+
+template <class T>
+OpParams axis_param(Op op, const Tensor<T>& x, int axis) {
+    detail::require_defined(op, x, "input");
+    OpParams params;
+    params.axis = static_cast<int>(detail::checked_axis(op, x, axis));
+    return params;
+}
+} // namespace
+
+template <class T>
+Tensor<T> softmax(const Tensor<T>& x, int axis) {
+    const OpParams params = axis_param(Op::softmax, x, axis);
+    const auto ax = static_cast<std::size_t>(params.axis);
+    Array<T> e = xt::exp(shifted(x.value(), ax));
+    Array<T> total = xt::sum(e, {ax}, xt::keep_dims | xt::evaluation_strategy::immediate);
+    e /= total;
+    return make_result<T>(Op::softmax, std::move(e), {&x},
+                          [](const BackwardContext<T>& c) -> InputGrads<T> {
+                              // dX = A * (G - sum(G * A, axis)): the Jacobian diag(A) - A A^T
+                              const Tensor<T>& A = c.output;
+                              return {mul(A, sub(c.grad, sum(mul(c.grad, A), c.params().axis, true)))};
+                          },
+                          params);
+}
+
+template <class T>
+Tensor<T> log_softmax(const Tensor<T>& x, int axis) {
+    const OpParams params = axis_param(Op::log_softmax, x, axis);
+    const auto ax = static_cast<std::size_t>(params.axis);
+    Array<T> s = shifted(x.value(), ax);
+    Array<T> log_total = xt::log(xt::sum(xt::exp(s), {ax}, xt::keep_dims | xt::evaluation_strategy::immediate));
+    s -= log_total;
+    return make_result<T>(Op::log_softmax, std::move(s), {&x},
+                          [](const BackwardContext<T>& c) -> InputGrads<T> {
+                              // dX = G - softmax(X) * sum(G, axis), softmax(X) = exp(A)
+                              return {sub(c.grad, mul(exp(c.output), sum(c.grad, c.params().axis, true)))};
+                          },
+                          params);
+}
+
+template <class T>
+Tensor<T> binary_cross_entropy_with_logits(const Tensor<T>& logits, const Tensor<T>& targets) {
+    detail::require_defined(Op::bce_with_logits, logits, "logits");
+    detail::require_defined(Op::bce_with_logits, targets, "targets");
+    // No broadcasting here: (1, m) labels against (m, 1) logits would silently make (m, m).
+    if (logits.shape() != targets.shape())
+        throw ShapeError(detail::in_scope(
+            "binary_cross_entropy_with_logits: logits " + describe(logits) + " and targets " +
+            describe(targets) + " must have the same shape"));
+    if (logits.size() == 0)
+        throw ShapeError(detail::in_scope("binary_cross_entropy_with_logits: no examples in " +
+                                          describe(logits)));
+    // Per element max(z, 0) - z y + log(1 + e^-|z|): finite for z = +-1000.
+    const T* z = logits.value().data();
+    const T* y = targets.value().data();
+    const std::size_t n = logits.size();
+    T total = 0;
+    for (std::size_t i = 0; i < n; ++i)
+        total += std::max(z[i], T(0)) - z[i] * y[i] + std::log1p(std::exp(-std::abs(z[i])));
+    return make_result<T>(
+        Op::bce_with_logits, Array<T>(total / static_cast<T>(n)), {&logits, &targets},
+        [](const BackwardContext<T>& c) -> InputGrads<T> {
+            // dZ = G (sigmoid(Z) - Y) / n ; dY = -G Z / n
+            const Tensor<T> Z = c.input(0), Y = c.input(1);
+            const T scale = T(1) / static_cast<T>(Z.size());
+            return {c.needs(0) ? mul(c.grad, mul_scalar(sub(sigmoid(Z), Y), scale)) : Tensor<T>(),
+                    c.needs(1) ? mul(c.grad, mul_scalar(Z, -scale)) : Tensor<T>()};
+        });
+}
+
+#define XGRAD_INSTANTIATE(T)                                                                      \
+    template Tensor<T> softmax(const Tensor<T>&, int);                                            \
+    template Tensor<T> log_softmax(const Tensor<T>&, int);                                        \
+    template Tensor<T> binary_cross_entropy_with_logits(const Tensor<T>&, const Tensor<T>&);
+XGRAD_FOR_EACH_SCALAR(XGRAD_INSTANTIATE)
+#undef XGRAD_INSTANTIATE
+
+} // namespace xgrad
