@@ -122,128 +122,180 @@ void accumulate(Tensor<T>& sum, Tensor<T> g, bool create_graph) {
 } // namespace
 
 template <class T>
-void run_backward(const std::vector<Tensor<T>>& roots, const std::vector<Tensor<T>>& seeds,
-                  bool retain_graph, bool create_graph, bool retain_grads,
-                  const std::vector<Tensor<T>>* wanted, std::vector<Tensor<T>>* wanted_grads) {
-    if (roots.empty()) throw GraphError("backward: no output tensor given");
-    if (!seeds.empty() && seeds.size() != roots.size())
+BackwardWalk<T>::BackwardWalk(const std::vector<Tensor<T>>& outputs,
+                              const std::vector<Tensor<T>>& seeds, const BackwardOptions& options,
+                              const std::vector<Tensor<T>>* wanted)
+    : m_tape(Tape<T>::current()), m_options(options), m_wanted(wanted) {
+    if (outputs.empty()) throw GraphError("backward: no output tensor given");
+    if (!seeds.empty() && seeds.size() != outputs.size())
         throw GraphError("backward: " + std::to_string(seeds.size()) + " seed gradients for " +
-                         std::to_string(roots.size()) + " outputs");
-    retain_graph = retain_graph || create_graph; // as PyTorch: a recorded backward reuses the graph
+                         std::to_string(outputs.size()) + " outputs");
+    // As PyTorch: a recorded backward reuses the graph, so it must stay.
+    m_options.retain_graph = options.retain_graph || options.create_graph;
+    if (wanted) m_wanted_grads.resize(wanted->size());
 
-    Tape<T>& tape = Tape<T>::current();
-    std::vector<std::shared_ptr<TensorImpl<T>>> leaves; // leaves holding a pending gradient
-    // Non-leaves holding one: held here, since freeing their consumer's inputs may drop
-    // the last other reference before the walk reaches them.
-    std::vector<std::shared_ptr<TensorImpl<T>>> held;
-    std::size_t outstanding = 0;
-    auto send = [&](const std::shared_ptr<TensorImpl<T>>& target, Tensor<T> g) {
-        if (!target->pending.defined()) {
-            if (target->op == Op::leaf) {
-                leaves.push_back(target);
-            } else {
-                held.push_back(target);
-                ++outstanding;
-            }
-        }
-        accumulate(target->pending, std::move(g), create_graph);
-    };
-
-    std::uint64_t last = 0;
-    for (std::size_t i = 0; i < roots.size(); ++i) {
-        const Tensor<T>& root = roots[i];
+    std::vector<Tensor<T>> checked_seeds;
+    for (std::size_t i = 0; i < outputs.size(); ++i) {
+        const Tensor<T>& root = outputs[i];
         if (!root.defined()) throw GraphError("backward: the output tensor is undefined");
         if (!root.requires_grad())
             throw GraphError("backward: " + describe(root) +
                              " does not require grad: none of the tensors it was computed from "
                              "requires a gradient, or it was computed under NoGrad");
-        Tensor<T> seed;
+        if (root.is_freed())
+            throw GraphError("backward: the graph of " + describe(root) +
+                             " was already freed by an earlier backward(); pass retain_graph = "
+                             "true to that backward to run backward twice");
         if (seeds.empty()) {
             if (root.size() != 1)
                 throw ShapeError("backward: " + describe(root) +
                                  " is not a scalar; pass a seed gradient of the same shape "
                                  "(as the course's dA[L])");
-            seed = Tensor<T>::full(root.shape(), T(1));
+            checked_seeds.push_back(Tensor<T>::full(root.shape(), T(1)));
         } else {
-            seed = seeds[i];
+            const Tensor<T>& seed = seeds[i];
             if (!seed.defined()) throw GraphError("backward: the seed gradient is undefined");
             if (seed.shape() != root.shape())
                 throw ShapeError("backward: seed gradient " + to_string(seed.shape()) +
                                  " does not match the shape of " + describe(root));
+            checked_seeds.push_back(seed);
         }
-        if (root.is_freed())
-            throw GraphError("backward: the graph of " + describe(root) +
-                             " was already freed by an earlier backward(); pass retain_graph = "
-                             "true to that backward to run backward twice");
-        send(root.impl(), seed);
-        last = std::max(last, root.sequence());
+        m_last = std::max(m_last, root.sequence());
     }
+    // Nothing is sent until every output checked out, so a refused call changes nothing.
+    for (std::size_t i = 0; i < outputs.size(); ++i) send(outputs[i].impl(), checked_seeds[i]);
+    ++m_tape.m_walking;
+    m_next = m_tape.m_entries.size();
+}
 
-    GradMode mode(create_graph); // record the backward ops only when asked to
-    ++tape.m_walking;
-    const std::size_t end = tape.m_entries.size();
+template <class T>
+BackwardWalk<T>::~BackwardWalk() {
+    if (!m_done) abandon();
+}
+
+template <class T>
+void BackwardWalk<T>::send(const std::shared_ptr<TensorImpl<T>>& target, Tensor<T> g) {
+    if (!target->pending.defined()) {
+        if (target->op == Op::leaf) {
+            m_leaves.push_back(target);
+        } else {
+            m_held.push_back(target);
+            ++m_outstanding;
+        }
+    }
+    accumulate(target->pending, std::move(g), m_options.create_graph);
+}
+
+template <class T>
+bool BackwardWalk<T>::step(BackwardStep<T>* report) {
+    if (m_done) return false;
     try {
-        for (std::size_t k = end; k-- > 0 && outstanding > 0;) {
-            std::shared_ptr<TensorImpl<T>> node = tape.m_entries[k].lock();
-            if (!node || node->sequence > last || !node->pending.defined()) continue;
-            const OpInfo& op = op_info(node->op);
-            if (node->freed)
-                throw GraphError(detail::in_scope(
-                    std::string("backward: ") + op.name + " (tape entry " +
-                    std::to_string(node->sequence) + ", output " + to_string(node->value.shape()) +
-                    ") was already freed by an earlier backward(); pass retain_graph = true to "
-                    "that backward to run backward twice"));
-            Tensor<T> g = std::move(node->pending);
-            node->pending = Tensor<T>();
-            --outstanding;
-            if (const auto w = index_of(wanted, node.get()); w >= 0) (*wanted_grads)[w] = g;
-            if (!wanted && (retain_grads || node->retains_grad))
-                accumulate(node->grad, g, create_graph);
+        std::shared_ptr<TensorImpl<T>> node;
+        while (m_outstanding > 0 && m_next > 0) {
+            node = m_tape.m_entries[--m_next].lock();
+            if (node && node->sequence <= m_last && node->pending.defined()) break;
+            node.reset();
+        }
+        if (!node) {
+            if (m_outstanding > 0)
+                throw GraphError("backward: the output was recorded on another thread's tape; "
+                                 "run backward on the thread that computed it");
+            finish();
+            return false;
+        }
+        const OpInfo& op = op_info(node->op);
+        if (node->freed)
+            throw GraphError(detail::in_scope(
+                std::string("backward: ") + op.name + " (tape entry " +
+                std::to_string(node->sequence) + ", output " + to_string(node->value.shape()) +
+                ") was already freed by an earlier backward(); pass retain_graph = true to "
+                "that backward to run backward twice"));
+        Tensor<T> g = std::move(node->pending);
+        node->pending = Tensor<T>();
+        --m_outstanding;
+        if (const auto w = index_of(m_wanted, node.get()); w >= 0) m_wanted_grads[w] = g;
+        if (!m_wanted && (m_options.retain_grads || node->retains_grad))
+            accumulate(node->grad, g, m_options.create_graph);
 
-            const Tensor<T> output(node);
-            const InputGrads<T> grads = node->backward(BackwardContext<T>{g, output, *node});
-            for (std::size_t i = 0; i < node->n_inputs; ++i) {
-                const auto& input = node->inputs[i];
-                if (!input || !input->requires_grad || !grads[i].defined()) continue;
-                Tensor<T> gi = grads[i];
+        GradMode mode(m_options.create_graph); // record the backward ops only when asked to
+        const Tensor<T> output(node);
+        InputGrads<T> grads = node->backward(BackwardContext<T>{g, output, *node});
+        if (report) *report = BackwardStep<T>{output, g, {}, {}};
+        for (std::size_t i = 0; i < node->n_inputs; ++i) {
+            const auto& input = node->inputs[i];
+            Tensor<T>& gi = grads[i];
+            if (input && input->requires_grad && gi.defined()) {
                 // The engine, not the op, undoes broadcasting: sum back to the input's shape.
                 if (gi.shape() != input->value.shape()) gi = sum_to(gi, input->value.shape());
                 if (anomaly_detection_enabled() && !all_finite(gi.value()))
                     throw AnomalyError(
                         "anomaly: backward of " + std::string(op.name) + " (tape entry " +
-                        std::to_string(node->sequence) + (node->label.empty() ? "" : ", " + node->label) +
+                        std::to_string(node->sequence) +
+                        (node->label.empty() ? "" : ", " + node->label) +
                         ") sent NaN or Inf to its input " + std::to_string(i) + " " +
                         describe(Tensor<T>(input)) +
                         (node->scope ? " [made in " + *node->scope + "]" : ""));
-                send(input, std::move(gi));
+                send(input, gi);
+            } else {
+                gi = Tensor<T>();
             }
-            if (!retain_graph) { // free the graph node by node as the walk passes it
-                for (auto& input : node->inputs) input.reset();
-                node->freed = true;
+            if (report) {
+                report->inputs.emplace_back(input);
+                report->input_grads.push_back(gi);
             }
         }
+        if (!m_options.retain_graph) { // free the graph node by node as the walk passes it
+            for (auto& input : node->inputs) input.reset();
+            node->freed = true;
+        }
+        return true;
     } catch (...) {
-        --tape.m_walking;
-        for (auto& leaf : leaves) leaf->pending = Tensor<T>();
-        for (auto& node : held) node->pending = Tensor<T>();
+        abandon();
         throw;
     }
-    --tape.m_walking;
-    if (outstanding > 0) {
-        for (auto& node : held) node->pending = Tensor<T>();
-        for (auto& leaf : leaves) leaf->pending = Tensor<T>();
-        throw GraphError("backward: the output was recorded on another thread's tape; run "
-                         "backward on the thread that computed it");
-    }
+}
 
-    for (auto& leaf : leaves) {
+template <class T>
+void BackwardWalk<T>::run() {
+    while (step()) {
+    }
+}
+
+template <class T>
+void BackwardWalk<T>::finish() {
+    m_done = true;
+    --m_tape.m_walking;
+    for (auto& leaf : m_leaves) {
         Tensor<T> g = std::move(leaf->pending);
         leaf->pending = Tensor<T>();
-        if (const auto w = index_of(wanted, leaf.get()); w >= 0)
-            (*wanted_grads)[w] = std::move(g);
-        else if (!wanted)
-            accumulate(leaf->grad, std::move(g), create_graph);
+        if (const auto w = index_of(m_wanted, leaf.get()); w >= 0)
+            m_wanted_grads[w] = std::move(g);
+        else if (!m_wanted)
+            accumulate(leaf->grad, std::move(g), m_options.create_graph);
     }
+    m_leaves.clear();
+    m_held.clear();
+}
+
+// A walk that failed or was dropped midway leaves no pending gradient behind.
+template <class T>
+void BackwardWalk<T>::abandon() {
+    if (m_done) return;
+    m_done = true;
+    --m_tape.m_walking;
+    for (auto& leaf : m_leaves) leaf->pending = Tensor<T>();
+    for (auto& node : m_held) node->pending = Tensor<T>();
+    m_leaves.clear();
+    m_held.clear();
+}
+
+template <class T>
+std::vector<Tensor<T>> BackwardWalk<T>::wanted_grads() const {
+    std::vector<Tensor<T>> grads = m_wanted_grads;
+    if (m_wanted)
+        for (std::size_t i = 0; i < grads.size(); ++i)
+            if (!grads[i].defined()) grads[i] = Tensor<T>::zeros((*m_wanted)[i].shape());
+    return grads;
 }
 
 template <class T>
@@ -257,17 +309,15 @@ std::vector<Tensor<T>> grad(const std::vector<Tensor<T>>& outputs,
             throw GraphError("grad: input " + describe(input) +
                              " does not require grad, so it has no gradient to compute");
     }
-    std::vector<Tensor<T>> grads(inputs.size());
-    run_backward<T>(outputs, seeds, retain_graph, create_graph, false, &inputs, &grads);
-    for (std::size_t i = 0; i < inputs.size(); ++i)
-        if (!grads[i].defined()) grads[i] = Tensor<T>::zeros(inputs[i].shape());
-    return grads;
+    BackwardWalk<T> walk(outputs, seeds, {retain_graph, create_graph, false}, &inputs);
+    walk.run();
+    return walk.wanted_grads();
 }
 
+template class BackwardWalk<float>;
+template class BackwardWalk<double>;
+
 #define XGRAD_INSTANTIATE(T)                                                                      \
-    template void run_backward(const std::vector<Tensor<T>>&, const std::vector<Tensor<T>>&,     \
-                               bool, bool, bool, const std::vector<Tensor<T>>*,                  \
-                               std::vector<Tensor<T>>*);                                          \
     template std::vector<Tensor<T>> grad(const std::vector<Tensor<T>>&,                          \
                                          const std::vector<Tensor<T>>&,                          \
                                          const std::vector<Tensor<T>>&, bool, bool);

@@ -189,8 +189,7 @@ Tensor<T> Tensor<T>::detach() const {
 
 template <class T>
 void Tensor<T>::backward(const BackwardOptions& options) const {
-    run_backward<T>({*this}, {}, options.retain_graph, options.create_graph, options.retain_grads,
-                    nullptr, nullptr);
+    BackwardWalk<T>({*this}, {}, options).run();
 }
 template <class T>
 void Tensor<T>::backward(const Array<T>& seed, const BackwardOptions& options) const {
@@ -198,8 +197,7 @@ void Tensor<T>::backward(const Array<T>& seed, const BackwardOptions& options) c
 }
 template <class T>
 void Tensor<T>::backward(const Tensor<T>& seed, const BackwardOptions& options) const {
-    run_backward<T>({*this}, {seed}, options.retain_graph, options.create_graph,
-                    options.retain_grads, nullptr, nullptr);
+    BackwardWalk<T>({*this}, {seed}, options).run();
 }
 
 template <class T>

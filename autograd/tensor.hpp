@@ -73,6 +73,13 @@ using InputGrads = std::array<Tensor<T>, 3>;
 template <class T>
 using BackwardFn = InputGrads<T> (*)(const BackwardContext<T>&);
 
+/// How backward runs.
+struct BackwardOptions {
+    bool retain_graph = false; ///< keep the graph for another backward
+    bool create_graph = false; ///< record the backward so gradients can be differentiated
+    bool retain_grads = false; ///< keep every intermediate gradient in .grad (inspection)
+};
+
 /// A differentiable tensor holding an `Array<T>`. Copying a Tensor copies the handle.
 template <class T = double>
 class Tensor {
@@ -120,11 +127,7 @@ public:
     Tensor detach() const;
 
     // --- backward ---
-    struct BackwardOptions {
-        bool retain_graph = false; ///< keep the graph for another backward
-        bool create_graph = false; ///< record the backward so gradients can be differentiated
-        bool retain_grads = false; ///< keep every intermediate gradient in .grad (inspection)
-    };
+    using BackwardOptions = xgrad::BackwardOptions;
     /// Backward from a one-element tensor (the loss), seeded with 1.
     void backward() const { backward(BackwardOptions{}); }
     void backward(const BackwardOptions& options) const;
