@@ -264,7 +264,9 @@ void BackwardWalk<T>::run() {
 template <class T>
 void BackwardWalk<T>::finish() {
     m_done = true;
-    --m_tape.m_walking;
+    // The entries this walk freed die with their tensors; sweeping here keeps a training
+    // loop's tape at about one step's worth, even after a huge graph came and went.
+    if (--m_tape.m_walking == 0) m_tape.sweep();
     for (auto& leaf : m_leaves) {
         Tensor<T> g = std::move(leaf->pending);
         leaf->pending = Tensor<T>();

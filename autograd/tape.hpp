@@ -102,7 +102,10 @@ public:
     /// Number of slots, live or dead, currently held (for tests of memory growth).
     std::size_t slots() const { return m_entries.size(); }
     /// Drop every entry (nodes stay alive while tensors hold them).
-    void clear() { m_entries.clear(); }
+    void clear() {
+        m_entries.clear();
+        m_sweep_at = 256;
+    }
 
 private:
     template <class U>
