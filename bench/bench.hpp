@@ -1,0 +1,62 @@
+#pragma once
+// What every column of the benchmark shares: the problem (layer sizes, data, initial
+// parameters) and the interface a column implements. Plain std::vector, so the LibTorch
+// column's translation unit never sees xtensor.
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace xgrad::bench {
+
+/// One configuration: an MLP with ReLU hidden layers and a sigmoid output trained with
+/// binary cross-entropy, full batch, plain gradient descent. Course layout: one column per
+/// example, X (n_x, m) and Y (1, m) row-major.
+template <class T>
+struct Problem {
+    std::vector<std::size_t> layers; // n_0 = n_x, n_1, ..., n_L = 1
+    std::size_t m = 0;
+    T learning_rate = T(0.01);
+    std::vector<T> X, Y;
+    std::vector<std::vector<T>> W, b; // W[l] (n_l, n_{l-1}), b[l] (n_l, 1); index 0 unused
+
+    std::size_t L() const { return layers.size() - 1; }
+};
+
+/// Deterministic data and He-initialised parameters (biases 0) for these sizes.
+template <class T>
+Problem<T> make_problem(const std::vector<std::size_t>& layers, std::size_t m);
+
+/// One way of running the training step. Constructing a column binds the data (not
+/// counted as the column's memory: every framework reads the caller's arrays); init()
+/// copies the initial parameters and allocates whatever the column keeps between steps.
+class Column {
+public:
+    virtual ~Column() = default;
+    virtual void init() = 0;
+    /// Forward, cost, backward, update: one full-batch gradient-descent step.
+    virtual void step() = 0;
+    /// The cost computed by the last step.
+    virtual double cost() const = 0;
+    /// Current parameters, W[1], b[1], ..., W[L], b[L], as doubles (for the agreement check).
+    virtual std::vector<std::vector<double>> parameters() const = 0;
+    /// Nodes the framework holds between steps (xgrad's tape slots), -1 if not applicable.
+    virtual long tape_slots() const { return -1; }
+};
+
+template <class T>
+std::unique_ptr<Column> make_floor_column(const Problem<T>& problem);
+template <class T>
+std::unique_ptr<Column> make_xgrad_column(const Problem<T>& problem);
+#ifdef XGRAD_BENCH_TORCH
+template <class T>
+std::unique_ptr<Column> make_torch_column(const Problem<T>& problem);
+/// Sets LibTorch's intra-op threads; returns what torch reports afterwards.
+int torch_set_threads(int n);
+/// One throwaway step, so LibTorch's one-time set-up (autograd engine, thread pools) is
+/// not charged to the first configuration's memory.
+void torch_warm_up();
+#endif
+
+} // namespace xgrad::bench

@@ -1,0 +1,155 @@
+#!/usr/bin/env python3
+"""NumPy and PyTorch columns of the benchmark (bench/run.sh runs this, then the C++ binary,
+which prints these rows next to the others with their ratio to the C++ floor).
+
+The same step as the C++ columns: an MLP with ReLU hidden layers and a sigmoid output,
+binary cross-entropy, full batch, W -= lr dW. NumPy is the course's hand-written code
+(arrays allocated per operation, as the course writes it); PyTorch is torch.addmm,
+binary_cross_entropy_with_logits and backward(). Data and initial values are drawn here
+with NumPy (not the C++ generator): timings do not depend on the values.
+
+Peak MB for NumPy is tracemalloc's peak over three steps (NumPy reports its array buffers
+to tracemalloc), measured before timing so tracing does not slow the timed steps; PyTorch's
+CPU allocator is invisible to tracemalloc, so its peak is not reported.
+"""
+import argparse
+import os
+import statistics
+import sys
+import time
+import tracemalloc
+
+import numpy as np
+
+CONFIGS = [
+    ("tiny", [2, 4, 1], 400, ["f64"]),
+    ("course", [12288, 20, 7, 5, 1], 209, ["f64"]),
+    ("medium", [784, 256, 128, 1], 1024, ["f64", "f32"]),
+    ("large", [2048, 2048, 2048, 1], 512, ["f64", "f32"]),
+]
+LR = 0.01
+
+
+def problem(layers, m, dtype):
+    rng = np.random.default_rng(20261123)
+    X = rng.standard_normal((layers[0], m)).astype(dtype)
+    Y = ((X[0] + X[1]) > 0).astype(dtype).reshape(1, m)
+    W = [None] + [(rng.standard_normal((layers[l], layers[l - 1])) * np.sqrt(2.0 / layers[l - 1])).astype(dtype)
+                  for l in range(1, len(layers))]
+    b = [None] + [np.zeros((layers[l], 1), dtype) for l in range(1, len(layers))]
+    return X, Y, W, b
+
+
+class NumpyColumn:
+    name = "numpy"
+
+    def __init__(self, X, Y, W, b):
+        self.X, self.Y = X, Y
+        self.W = [None] + [w.copy() for w in W[1:]]
+        self.b = [None] + [v.copy() for v in b[1:]]
+
+    def step(self):
+        X, Y, W, b = self.X, self.Y, self.W, self.b
+        L, m = len(W) - 1, X.shape[1]
+        A, caches = X, []
+        for l in range(1, L):
+            Z = W[l] @ A + b[l]
+            caches.append((A, Z))
+            A = np.maximum(Z, 0)
+        ZL = W[L] @ A + b[L]
+        caches.append((A, ZL))
+        e = np.exp(-np.abs(ZL))
+        cost = np.mean(np.maximum(ZL, 0) - ZL * Y + np.log1p(e))
+        AL = np.where(ZL >= 0, 1 / (1 + e), e / (1 + e))
+        dZ = (AL - Y) / m
+        for l in range(L, 0, -1):
+            A_prev, _ = caches[l - 1]
+            dW = dZ @ A_prev.T
+            db = np.sum(dZ, axis=1, keepdims=True)
+            if l > 1:
+                dA_prev = W[l].T @ dZ
+                dZ = dA_prev * (caches[l - 2][1] > 0)
+            W[l] -= LR * dW
+            b[l] -= LR * db
+        self.cost = float(cost)
+
+
+class TorchColumn:
+    name = "pytorch"
+
+    def __init__(self, X, Y, W, b):
+        import torch
+        self.torch = torch
+        self.X, self.Y = torch.from_numpy(X), torch.from_numpy(Y)
+        self.W = [None] + [torch.from_numpy(w.copy()).requires_grad_() for w in W[1:]]
+        self.b = [None] + [torch.from_numpy(v.copy()).requires_grad_() for v in b[1:]]
+
+    def step(self):
+        torch, W, b = self.torch, self.W, self.b
+        L = len(W) - 1
+        A = self.X
+        for l in range(1, L):
+            A = torch.relu(torch.addmm(b[l], W[l], A))
+        J = torch.nn.functional.binary_cross_entropy_with_logits(torch.addmm(b[L], W[L], A), self.Y)
+        J.backward()
+        with torch.no_grad():
+            for p in W[1:] + b[1:]:
+                p.sub_(p.grad, alpha=LR)
+                p.grad = None
+        self.cost = J.item()
+
+
+def time_column(column, seconds, rounds=5):
+    column.step()
+    t0 = time.perf_counter()
+    column.step()
+    per_step = max(time.perf_counter() - t0, 1e-7)
+    block = int(min(20000, max(2, seconds / rounds / per_step)))
+    times = []
+    for _ in range(rounds):
+        for _ in range(block):
+            t0 = time.perf_counter()
+            column.step()
+            times.append((time.perf_counter() - t0) * 1e3)
+    return statistics.median(times)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--config")
+    parser.add_argument("--seconds", type=float, default=2.0)
+    args, _ = parser.parse_known_args()
+    threads = int(os.environ.get("XGRAD_BENCH_THREADS", "1"))
+    kinds = [NumpyColumn]
+    try:
+        import torch
+        torch.set_num_threads(threads)
+        kinds.append(TorchColumn)
+    except ImportError:
+        print("(python3-torch not installed: no PyTorch column)", file=sys.stderr)
+    with open(args.out, "w") as out:
+        for name, layers, m, dtypes in CONFIGS:
+            if args.config and args.config != name:
+                continue
+            for dtype in dtypes:
+                data = problem(layers, m, np.float64 if dtype == "f64" else np.float32)
+                for kind in kinds:
+                    column = kind(*data)
+                    mb = "-"
+                    if kind is NumpyColumn:
+                        tracemalloc.start()
+                        base = tracemalloc.get_traced_memory()[0]
+                        column = kind(*data)
+                        for _ in range(3):
+                            column.step()
+                        mb = "%.3f" % ((tracemalloc.get_traced_memory()[1] - base) / 1e6)
+                        tracemalloc.stop()
+                    ms = time_column(column, args.seconds)
+                    out.write("%s\t%s\t%s\t%.6f\t%s\n" % (name, dtype, column.name, ms, mb))
+                    out.flush()
+                    print("bench.py: %s %s %s %.4f ms/step" % (name, dtype, column.name, ms), file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

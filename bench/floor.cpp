@@ -1,0 +1,142 @@
+// The floor: the course's hand-written forward and backward propagation, written as lean
+// as C++ allows, on the same arrays and with the same BLAS calls as the engine (row-major
+// cblas_?gemm with transpose flags, the bias written into Z and added to by gemm with
+// beta = 1). Every buffer is allocated once in init() and reused by every step, so a step
+// allocates nothing. Like the course it caches Z[l] and A[l] and materialises dW, db
+// before the update.
+//   forward   Z[l] = W[l] A[l-1] + b[l], A[l] = relu(Z[l]) (l < L), J = mean BCE(Z[L], Y)
+//   backward  dZ[L] = (sigmoid(Z[L]) - Y) / m   (the 1/m folded in once, here)
+//             dW[l] = dZ[l] A[l-1]^T, db[l] = sum(dZ[l], axis=1)
+//             dZ[l-1] = (W[l]^T dZ[l]) * (Z[l-1] > 0)
+//   update    W[l] -= lr dW[l], b[l] -= lr db[l]
+#include "bench.hpp"
+
+#include <algorithm>
+#include <cblas.h>
+#include <cmath>
+
+namespace xgrad::bench {
+
+namespace {
+
+inline void gemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int m, int n, int k, const double* a,
+                 int lda, const double* b, int ldb, double beta, double* c) {
+    cblas_dgemm(CblasRowMajor, ta, tb, m, n, k, 1.0, a, lda, b, ldb, beta, c, n);
+}
+inline void gemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int m, int n, int k, const float* a,
+                 int lda, const float* b, int ldb, float beta, float* c) {
+    cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, 1.0f, a, lda, b, ldb, beta, c, n);
+}
+
+template <class T>
+class FloorColumn final : public Column {
+public:
+    explicit FloorColumn(const Problem<T>& p) : m_p(p) {}
+
+    void init() override {
+        const std::size_t L = m_p.L(), m = m_p.m;
+        m_W = m_p.W;
+        m_b = m_p.b;
+        m_Z.resize(L + 1);
+        m_A.resize(L + 1);
+        m_dZ.resize(L + 1);
+        m_dW.resize(L + 1);
+        m_db.resize(L + 1);
+        for (std::size_t l = 1; l <= L; ++l) {
+            const std::size_t n = m_p.layers[l];
+            m_Z[l].resize(n * m);
+            if (l < L) m_A[l].resize(n * m);
+            m_dZ[l].resize(n * m);
+            m_dW[l].resize(m_W[l].size());
+            m_db[l].resize(n);
+        }
+    }
+
+    void step() override {
+        const std::size_t L = m_p.L();
+        const int m = static_cast<int>(m_p.m);
+        const auto n = [&](std::size_t l) { return static_cast<int>(m_p.layers[l]); };
+        const auto A_prev = [&](std::size_t l) { return l == 1 ? m_p.X.data() : m_A[l - 1].data(); };
+
+        // forward
+        for (std::size_t l = 1; l <= L; ++l) {
+            T* Z = m_Z[l].data();
+            for (int i = 0; i < n(l); ++i) std::fill_n(Z + std::size_t(i) * m, m, m_b[l][i]);
+            gemm(CblasNoTrans, CblasNoTrans, n(l), m, n(l - 1), m_W[l].data(), n(l - 1), A_prev(l),
+                 m, T(1), Z);
+            if (l < L) {
+                T* A = m_A[l].data();
+                for (std::size_t i = 0, size = m_Z[l].size(); i < size; ++i)
+                    A[i] = Z[i] > T(0) ? Z[i] : T(0);
+            }
+        }
+        // cost, and dZ[L] from the same pass over Z[L]
+        const T* Z = m_Z[L].data();
+        const T* Y = m_p.Y.data();
+        T* dZ = m_dZ[L].data();
+        const std::size_t count = m_Z[L].size();
+        const T inv = T(1) / static_cast<T>(count);
+        T total = 0;
+        for (std::size_t i = 0; i < count; ++i) {
+            const T z = Z[i], e = std::exp(-std::abs(z));
+            total += std::max(z, T(0)) - z * Y[i] + std::log1p(e);
+            const T a = z >= 0 ? T(1) / (T(1) + e) : e / (T(1) + e);
+            dZ[i] = (a - Y[i]) * inv;
+        }
+        m_cost = static_cast<double>(total * inv);
+
+        // backward
+        for (std::size_t l = L; l >= 1; --l) {
+            const T* dZl = m_dZ[l].data();
+            gemm(CblasNoTrans, CblasTrans, n(l), n(l - 1), m, dZl, m, A_prev(l), m, T(0),
+                 m_dW[l].data());
+            for (int i = 0; i < n(l); ++i) {
+                const T* row = dZl + std::size_t(i) * m;
+                T s = 0;
+                for (int j = 0; j < m; ++j) s += row[j];
+                m_db[l][i] = s;
+            }
+            if (l > 1) {
+                T* dZp = m_dZ[l - 1].data();
+                gemm(CblasTrans, CblasNoTrans, n(l - 1), m, n(l), m_W[l].data(), n(l - 1), dZl, m,
+                     T(0), dZp);
+                const T* Zp = m_Z[l - 1].data();
+                for (std::size_t i = 0, size = m_Z[l - 1].size(); i < size; ++i)
+                    dZp[i] = Zp[i] > T(0) ? dZp[i] : T(0);
+            }
+        }
+        // update
+        const T lr = m_p.learning_rate;
+        for (std::size_t l = 1; l <= L; ++l) {
+            for (std::size_t i = 0; i < m_W[l].size(); ++i) m_W[l][i] -= lr * m_dW[l][i];
+            for (std::size_t i = 0; i < m_b[l].size(); ++i) m_b[l][i] -= lr * m_db[l][i];
+        }
+    }
+
+    double cost() const override { return m_cost; }
+
+    std::vector<std::vector<double>> parameters() const override {
+        std::vector<std::vector<double>> out;
+        for (std::size_t l = 1; l <= m_p.L(); ++l) {
+            out.emplace_back(m_W[l].begin(), m_W[l].end());
+            out.emplace_back(m_b[l].begin(), m_b[l].end());
+        }
+        return out;
+    }
+
+private:
+    const Problem<T>& m_p;
+    std::vector<std::vector<T>> m_W, m_b, m_Z, m_A, m_dZ, m_dW, m_db;
+    double m_cost = 0;
+};
+
+} // namespace
+
+template <class T>
+std::unique_ptr<Column> make_floor_column(const Problem<T>& problem) {
+    return std::make_unique<FloorColumn<T>>(problem);
+}
+template std::unique_ptr<Column> make_floor_column(const Problem<float>&);
+template std::unique_ptr<Column> make_floor_column(const Problem<double>&);
+
+} // namespace xgrad::bench

@@ -1,0 +1,330 @@
+// The benchmark: one training step (forward, cost, backward, update; full batch) of the
+// same MLP on the same data in the same dtype, run by the hand-written floor, xgrad and
+// LibTorch (when built with it), with ms/step, the ratio to the floor and peak heap memory.
+// See bench/README.md for how to run it and what each figure means.
+#include "bench.hpp"
+#include "memory.hpp"
+
+#include <algorithm>
+#include <cblas.h>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <random>
+#include <sstream>
+#include <string>
+
+namespace xgrad::bench {
+
+template <class T>
+Problem<T> make_problem(const std::vector<std::size_t>& layers, std::size_t m) {
+    Problem<T> p;
+    p.layers = layers;
+    p.m = m;
+    std::mt19937_64 rng(20261123);
+    std::normal_distribution<double> normal(0.0, 1.0);
+    const std::size_t n_x = layers[0];
+    p.X.resize(n_x * m);
+    for (auto& x : p.X) x = static_cast<T>(normal(rng));
+    // A label the network can learn: the sign of the first two features' sum.
+    p.Y.resize(m);
+    for (std::size_t j = 0; j < m; ++j)
+        p.Y[j] = (double(p.X[j]) + (n_x > 1 ? double(p.X[m + j]) : 0.0)) > 0 ? T(1) : T(0);
+    p.W.assign(layers.size(), {});
+    p.b.assign(layers.size(), {});
+    for (std::size_t l = 1; l < layers.size(); ++l) {
+        const double scale = std::sqrt(2.0 / double(layers[l - 1])); // He initialisation
+        p.W[l].resize(layers[l] * layers[l - 1]);
+        for (auto& w : p.W[l]) w = static_cast<T>(normal(rng) * scale);
+        p.b[l].assign(layers[l], T(0));
+    }
+    return p;
+}
+template Problem<float> make_problem(const std::vector<std::size_t>&, std::size_t);
+template Problem<double> make_problem(const std::vector<std::size_t>&, std::size_t);
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct Config {
+    std::string name;
+    std::vector<std::size_t> layers;
+    std::size_t m;
+    bool f64, f32;
+};
+
+const std::vector<Config> configs = {
+    {"tiny", {2, 4, 1}, 400, true, false},
+    {"course", {12288, 20, 7, 5, 1}, 209, true, false},
+    {"medium", {784, 256, 128, 1}, 1024, true, true},
+    {"large", {2048, 2048, 2048, 1}, 512, true, true},
+};
+
+struct Options {
+    double seconds_per_column = 2.0; // timing budget per column and configuration
+    int rounds = 5;                  // timing blocks per column, interleaved across columns
+    long flat_steps = 10000;
+    std::string only;  // run one configuration
+    std::string column; // run one column (for profiling; its ratios are then to itself)
+    std::string extra; // TSV rows from bench.py to merge into the table
+};
+
+struct Row {
+    std::string config, dtype, column;
+    double ms = NAN, ratio = NAN, mb = NAN, mb_ratio = NAN, allocs = NAN;
+};
+
+double median(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    const std::size_t n = v.size();
+    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+double max_difference(const std::vector<std::vector<double>>& a,
+                      const std::vector<std::vector<double>>& b) {
+    double worst = 0;
+    for (std::size_t i = 0; i < a.size() && i < b.size(); ++i)
+        for (std::size_t j = 0; j < a[i].size() && j < b[i].size(); ++j)
+            worst = std::max(worst, std::abs(a[i][j] - b[i][j]));
+    return worst;
+}
+
+using Factory = std::function<std::unique_ptr<Column>()>;
+
+template <class T>
+std::vector<Row> run_config(const Config& config, const Options& options) {
+    const char* dtype = std::is_same<T, float>::value ? "f32" : "f64";
+    const Problem<T> problem = make_problem<T>(config.layers, config.m);
+    std::vector<std::pair<std::string, Factory>> factories = {
+        {"floor", [&] { return make_floor_column(problem); }},
+        {"xgrad", [&] { return make_xgrad_column(problem); }},
+#ifdef XGRAD_BENCH_TORCH
+        {"libtorch", [&] { return make_torch_column(problem); }},
+#endif
+    };
+    if (!options.column.empty()) {
+        factories.erase(std::remove_if(factories.begin(), factories.end(),
+                                       [&](const auto& f) { return f.first != options.column; }),
+                        factories.end());
+        if (factories.empty()) {
+            std::fprintf(stderr, "xgrad_bench: no column named '%s'\n", options.column.c_str());
+            std::exit(2);
+        }
+    }
+
+    // Memory and agreement: each column from the same initial parameters, three steps.
+    // Peak = the highest heap bytes during init() and those steps, above what was live
+    // before init() (the data, bound earlier, is the caller's in every framework).
+    std::vector<std::unique_ptr<Column>> columns;
+    std::vector<Row> rows;
+    std::vector<std::vector<double>> floor_parameters;
+    for (auto& [name, make] : factories) {
+        columns.push_back(make());
+        Column& c = *columns.back();
+        const long long baseline = memory::live();
+        memory::reset_peak();
+        c.init();
+        c.step();
+        c.step();
+        const long long before = memory::allocations();
+        c.step();
+        Row row{config.name, dtype, name};
+        row.allocs = double(memory::allocations() - before);
+        row.mb = double(memory::peak() - baseline) / 1e6;
+        rows.push_back(row);
+        if (floor_parameters.empty())
+            floor_parameters = c.parameters();
+        else {
+            const double diff = max_difference(c.parameters(), floor_parameters);
+            const double tolerance = std::is_same<T, float>::value ? 1e-3 : 1e-9;
+            if (!(diff <= tolerance)) {
+                std::fprintf(stderr,
+                             "%s %s: %s's parameters after 3 steps differ from the floor's by %g "
+                             "(tolerance %g): the columns do not compute the same step\n",
+                             config.name.c_str(), dtype, name.c_str(), diff, tolerance);
+                std::exit(1);
+            }
+        }
+    }
+
+    // Time: one timed step per column to size the blocks, then `rounds` blocks per
+    // column, interleaved so a burst of load on the machine hits every column alike.
+    std::vector<std::vector<double>> times(columns.size());
+    std::vector<long> block(columns.size());
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+        const auto t0 = Clock::now();
+        columns[i]->step();
+        const double s = std::chrono::duration<double>(Clock::now() - t0).count();
+        block[i] = std::clamp<long>(long(options.seconds_per_column / options.rounds / std::max(s, 1e-7)),
+                                    2, 20000);
+    }
+    for (int r = 0; r < options.rounds; ++r)
+        for (std::size_t i = 0; i < columns.size(); ++i)
+            for (long k = 0; k < block[i]; ++k) {
+                const auto t0 = Clock::now();
+                columns[i]->step();
+                times[i].push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+            }
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+        rows[i].ms = median(times[i]);
+        rows[i].ratio = rows[i].ms / rows[0].ms;
+        rows[i].mb_ratio = rows[i].mb / rows[0].mb;
+        if (!std::isfinite(columns[i]->cost())) {
+            std::fprintf(stderr, "%s %s: %s's cost is %g\n", config.name.c_str(), dtype,
+                         rows[i].column.c_str(), columns[i]->cost());
+            std::exit(1);
+        }
+    }
+    return rows;
+}
+
+// Memory over many steps on tiny: the most heap bytes live, and the most tape slots held,
+// between steps during the first 1,000 steps and during the last 1,000. The tape sweeps
+// dead slots in batches, so both saw-tooth; flat means the last window's highs are no
+// higher than the first's.
+void flat_check(long steps) {
+    const Problem<double> problem = make_problem<double>({2, 4, 1}, 400);
+    const long long baseline = memory::live();
+    auto c = make_xgrad_column(problem);
+    c->init();
+    const long window = std::min<long>(1000, steps / 2);
+    long long live_first = 0, live_last = 0;
+    long slots_first = 0, slots_last = 0;
+    for (long k = 0; k < steps; ++k) {
+        c->step();
+        const long long live = memory::live() - baseline;
+        const long slots = c->tape_slots();
+        if (k < window) {
+            live_first = std::max(live_first, live);
+            slots_first = std::max(slots_first, slots);
+        } else if (k >= steps - window) {
+            live_last = std::max(live_last, live);
+            slots_last = std::max(slots_last, slots);
+        }
+    }
+    std::printf("\nMemory over %ld steps (xgrad, tiny f64), between steps: most live heap bytes "
+                "%lld in steps 1-%ld, %lld in the last %ld; most tape slots %ld and %ld -> %s\n",
+                steps, live_first, window, live_last, window, slots_first, slots_last,
+                live_last <= live_first && slots_last <= slots_first ? "flat" : "GROWS");
+}
+
+std::vector<Row> read_extra(const std::string& path) {
+    std::vector<Row> rows;
+    std::ifstream in(path);
+    std::string line;
+    while (std::getline(in, line)) {
+        std::istringstream fields(line);
+        Row r;
+        std::string ms, mb;
+        if (std::getline(fields, r.config, '\t') && std::getline(fields, r.dtype, '\t') &&
+            std::getline(fields, r.column, '\t') && std::getline(fields, ms, '\t')) {
+            std::getline(fields, mb, '\t');
+            r.ms = std::strtod(ms.c_str(), nullptr);
+            r.mb = mb.empty() || mb == "-" ? NAN : std::strtod(mb.c_str(), nullptr);
+            rows.push_back(r);
+        }
+    }
+    return rows;
+}
+
+void print_number(double v, const char* format, int width) {
+    if (std::isfinite(v))
+        std::printf(format, width, v);
+    else
+        std::printf("%*s", width, "-");
+}
+
+void print_rows(const std::vector<Row>& rows) {
+    for (const Row& r : rows) {
+        std::printf("%-7s %-4s %-13s", r.config.c_str(), r.dtype.c_str(), r.column.c_str());
+        print_number(r.ms, "%*.4f", 11);
+        print_number(r.ratio, "%*.2f", 9);
+        print_number(r.mb, "%*.3f", 11);
+        print_number(r.mb_ratio, "%*.2f", 9);
+        print_number(r.allocs, "%*.0f", 13);
+        std::printf("\n");
+    }
+    std::fflush(stdout);
+}
+
+} // namespace
+} // namespace xgrad::bench
+
+int main(int argc, char** argv) {
+    using namespace xgrad::bench;
+    Options options;
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        auto value = [&]() -> std::string {
+            if (i + 1 >= argc) {
+                std::fprintf(stderr, "xgrad_bench: %s needs a value\n", arg.c_str());
+                std::exit(2);
+            }
+            return argv[++i];
+        };
+        if (arg == "--seconds") options.seconds_per_column = std::atof(value().c_str());
+        else if (arg == "--rounds") options.rounds = std::max(1, std::atoi(value().c_str()));
+        else if (arg == "--flat-steps") options.flat_steps = std::atol(value().c_str());
+        else if (arg == "--config") options.only = value();
+        else if (arg == "--extra") options.extra = value();
+        else if (arg == "--column") options.column = value();
+        else {
+            std::fprintf(stderr,
+                         "usage: xgrad_bench [--config tiny|course|medium|large] [--seconds S "
+                         "per column] [--rounds R] [--flat-steps N] [--extra python.tsv] [--column floor|xgrad|libtorch]\n");
+            return arg == "--help" ? 0 : 2;
+        }
+    }
+
+    // One thread everywhere unless XGRAD_BENCH_THREADS says otherwise: the machine's
+    // other work disturbs multi-threaded BLAS more than it disturbs one thread.
+    const char* env = std::getenv("XGRAD_BENCH_THREADS");
+    const int threads = env ? std::max(1, std::atoi(env)) : 1;
+    openblas_set_num_threads(threads);
+    std::printf("xgrad bench: median ms per training step (forward, cost, backward, update; full "
+                "batch)\nthreads: OpenBLAS %d",
+                openblas_get_num_threads());
+#ifdef XGRAD_BENCH_TORCH
+    std::printf(", LibTorch intra-op %d", torch_set_threads(threads));
+    torch_warm_up();
+#else
+    std::printf(", LibTorch not built (libtorch-dev not found)");
+#endif
+    std::printf(" (XGRAD_BENCH_THREADS=%d; OPENBLAS_NUM_THREADS=%s)\n", threads,
+                std::getenv("OPENBLAS_NUM_THREADS") ? std::getenv("OPENBLAS_NUM_THREADS") : "unset");
+    std::printf("peak MB: heap bytes above the data during init and 3 steps; allocs/step: heap "
+                "allocations in one step\n\n");
+    std::printf("%-7s %-4s %-13s%11s%9s%11s%9s%13s\n", "config", "type", "column", "ms/step",
+                "x floor", "peak MB", "x floor", "allocs/step");
+
+    const std::vector<Row> extra = options.extra.empty() ? std::vector<Row>{} : read_extra(options.extra);
+    bool any = false;
+    for (const auto& config : configs) {
+        if (!options.only.empty() && options.only != config.name) continue;
+        any = true;
+        for (const bool f64 : {true, false}) {
+            if (f64 ? !config.f64 : !config.f32) continue;
+            std::vector<Row> rows = f64 ? run_config<double>(config, options)
+                                        : run_config<float>(config, options);
+            for (Row r : extra)
+                if (r.config == config.name && r.dtype == (f64 ? "f64" : "f32")) {
+                    r.ratio = r.ms / rows[0].ms;
+                    r.mb_ratio = r.mb / rows[0].mb;
+                    rows.push_back(r);
+                }
+            print_rows(rows);
+        }
+    }
+    if (!any) {
+        std::fprintf(stderr, "xgrad_bench: no configuration named '%s'\n", options.only.c_str());
+        return 2;
+    }
+    if (options.flat_steps > 0) flat_check(options.flat_steps);
+    return 0;
+}

@@ -1,0 +1,76 @@
+// xgrad: the same step written with the engine's ops, as a user of the engine would:
+// linear (W A + b fused), relu, binary_cross_entropy_with_logits, backward, W -= lr dW.
+#include "bench.hpp"
+
+#include "autograd/autograd.hpp"
+
+namespace xgrad::bench {
+
+namespace {
+
+template <class T>
+Array<T> to_array(const std::vector<T>& values, std::size_t rows, std::size_t cols) {
+    Array<T> out = Array<T>::from_shape({rows, cols});
+    std::copy(values.begin(), values.end(), out.begin());
+    return out;
+}
+
+template <class T>
+class XgradColumn final : public Column {
+public:
+    explicit XgradColumn(const Problem<T>& p)
+        : m_p(p), m_X(to_array(p.X, p.layers[0], p.m)), m_Y(to_array(p.Y, 1, p.m)) {}
+
+    void init() override {
+        m_W.assign(m_p.L() + 1, {});
+        m_b.assign(m_p.L() + 1, {});
+        for (std::size_t l = 1; l <= m_p.L(); ++l) {
+            m_W[l] = Tensor<T>(to_array(m_p.W[l], m_p.layers[l], m_p.layers[l - 1]), true);
+            m_b[l] = Tensor<T>(to_array(m_p.b[l], m_p.layers[l], 1), true);
+        }
+    }
+
+    void step() override {
+        const std::size_t L = m_p.L();
+        Tensor<T> A = m_X;
+        for (std::size_t l = 1; l < L; ++l) A = relu(linear(m_W[l], A, m_b[l]));
+        const Tensor<T> J = binary_cross_entropy_with_logits(linear(m_W[L], A, m_b[L]), m_Y);
+        J.backward();
+        const T lr = m_p.learning_rate;
+        for (std::size_t l = 1; l <= L; ++l)
+            for (Tensor<T>* p : {&m_W[l], &m_b[l]}) {
+                p->data() -= lr * p->grad();
+                p->zero_grad();
+            }
+        m_cost = static_cast<double>(J.item());
+    }
+
+    double cost() const override { return m_cost; }
+
+    std::vector<std::vector<double>> parameters() const override {
+        std::vector<std::vector<double>> out;
+        for (std::size_t l = 1; l <= m_p.L(); ++l)
+            for (const Tensor<T>* p : {&m_W[l], &m_b[l]})
+                out.emplace_back(p->value().begin(), p->value().end());
+        return out;
+    }
+
+    long tape_slots() const override { return static_cast<long>(Tape<T>::current().slots()); }
+
+private:
+    const Problem<T>& m_p;
+    Tensor<T> m_X, m_Y;
+    std::vector<Tensor<T>> m_W, m_b;
+    double m_cost = 0;
+};
+
+} // namespace
+
+template <class T>
+std::unique_ptr<Column> make_xgrad_column(const Problem<T>& problem) {
+    return std::make_unique<XgradColumn<T>>(problem);
+}
+template std::unique_ptr<Column> make_xgrad_column(const Problem<float>&);
+template std::unique_ptr<Column> make_xgrad_column(const Problem<double>&);
+
+} // namespace xgrad::bench
