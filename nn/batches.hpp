@@ -1,0 +1,46 @@
+#pragma once
+// Mini-batches of columns (examples), as the course's random_mini_batches, and one-hot labels.
+
+#include "autograd/xtensor.hpp"
+
+#include <cstddef>
+#include <random>
+#include <vector>
+
+namespace xgrad::nn {
+
+template <class T>
+struct MiniBatch {
+    Array<T> X; ///< (n_x, batch)
+    Array<T> Y; ///< (k, batch)
+};
+
+/// The course's random_mini_batches: the columns of X (n_x, m) and Y (k, m) shuffled by one
+/// permutation drawn from `generator`, then cut into batches of mini_batch_size columns, the
+/// last batch holding the m % mini_batch_size left over. Throws std::invalid_argument when X
+/// and Y disagree on m or mini_batch_size is 0.
+template <class T>
+std::vector<MiniBatch<T>> random_mini_batches(const Array<T>& X, const Array<T>& Y,
+                                              std::size_t mini_batch_size,
+                                              std::mt19937& generator);
+/// The same with a fresh std::mt19937(seed): the same seed gives the same batches.
+template <class T>
+std::vector<MiniBatch<T>> random_mini_batches(const Array<T>& X, const Array<T>& Y,
+                                              std::size_t mini_batch_size = 64,
+                                              unsigned seed = 0);
+
+/// 0, 1, ..., m-1 in an order drawn from `generator` (std::shuffle).
+std::vector<std::size_t> shuffled_columns(std::size_t m, std::mt19937& generator);
+
+/// out(:, j) = source(:, columns[j]) for j < out's column count; out must already have shape
+/// (rows of source, count) (so a training loop refills its batch buffers without allocating).
+template <class T>
+void gather_columns(const Array<T>& source, const std::size_t* columns, Array<T>& out);
+
+/// Labels 0..classes-1 (any shape holding m values, e.g. (1, m)) as a one-hot (classes, m)
+/// matrix, one column per example. Throws std::invalid_argument naming the example whose label
+/// is not an integer in range.
+template <class T>
+Array<T> one_hot(const Array<T>& labels, std::size_t classes);
+
+} // namespace xgrad::nn

@@ -1,0 +1,496 @@
+#include "nn/compare.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <iomanip>
+#include <numeric>
+#include <ostream>
+#include <random>
+#include <sstream>
+#include <stdexcept>
+
+namespace xgrad::nn {
+
+using xgrad::to_string; // shapes, next to nn's to_string of enums
+
+namespace {
+
+using Arr = Array<double>;
+
+template <class T>
+Arr to_double(const Array<T>& a) {
+    Arr out = Arr::from_shape(a.shape());
+    std::copy(a.data(), a.data() + a.size(), out.data());
+    return out;
+}
+
+bool all_finite(const Arr& a) {
+    return std::all_of(a.data(), a.data() + a.size(), [](double x) { return std::isfinite(x); });
+}
+
+// The engine's gradients, in the course's keys and per-example scale for dZ and dA.
+template <class T>
+struct AutodiffGrads {
+    std::vector<Array<T>> dW, db, dZ, dA; // dW[l], db[l], dZ[l] for l = 1..L; dA[l] for 0..L-1
+};
+
+template <class T>
+AutodiffGrads<T> run_autodiff(const Model<T>& model, const Array<T>& X, const Array<T>& Y,
+                              bool activations) {
+    const std::size_t L = model.L();
+    // X as a leaf that wants a gradient, so dA0 = dJ/dX comes out as well.
+    const Tensor<T> Xt(X, activations, "X");
+    const Tensor<T> Yt(Y, false, "Y");
+    ForwardTrace<T> trace;
+    const Tensor<T> J = model.loss(Xt, Yt, &trace);
+    std::vector<Tensor<T>> inputs;
+    for (const auto& p : model.parameters()) inputs.push_back(p.tensor);
+    if (activations) {
+        for (std::size_t l = 1; l <= L; ++l) inputs.push_back(trace.Z[l]);
+        for (std::size_t l = 0; l < L; ++l) inputs.push_back(trace.A[l]);
+    }
+    // grad() leaves every .grad alone: the comparison does not disturb a training loop.
+    const std::vector<Tensor<T>> g = xgrad::grad(std::vector<Tensor<T>>{J}, inputs);
+    AutodiffGrads<T> out;
+    out.dW.resize(L + 1);
+    out.db.resize(L + 1);
+    for (std::size_t l = 1; l <= L; ++l) {
+        out.dW[l] = g[2 * (l - 1)].value();
+        out.db[l] = g[2 * (l - 1) + 1].value();
+    }
+    if (activations) {
+        // The course's dZ and dA are per example: m times the engine's dJ/dZ and dJ/dA.
+        const T m = static_cast<T>(X.shape()[1]);
+        out.dZ.resize(L + 1);
+        out.dA.resize(L);
+        for (std::size_t l = 1; l <= L; ++l) out.dZ[l] = g[2 * L + l - 1].value() * m;
+        for (std::size_t l = 0; l < L; ++l) out.dA[l] = g[3 * L + l].value() * m;
+    }
+    return out;
+}
+
+// The cost of the model as a function of one layer's input or pre-activation, in float64 and
+// without recording: what the finite differences evaluate.
+class NumericCost {
+public:
+    NumericCost(const Model<double>& model, const Arr& Y) : m_model(model), m_Y(Y) {}
+
+    /// J with A[l-1] = A_prev, running layers l..L.
+    double from_A(std::size_t l, const Tensor<double>& A_prev) const {
+        NoGrad no_grad;
+        Tensor<double> A = A_prev;
+        for (std::size_t k = l; k <= m_model.L(); ++k) {
+            const Tensor<double> Z = m_model.layer(k).forward(A);
+            if (k == m_model.L()) return m_model.loss_from_logits(Z, m_Y).item();
+            A = activate(m_model.activation(k), Z);
+        }
+        return m_model.loss_from_logits(A, m_Y).item(); // l > L: A is ZL itself
+    }
+    /// J with Z[l] = Z.
+    double from_Z(std::size_t l, const Tensor<double>& Z) const {
+        NoGrad no_grad;
+        if (l == m_model.L()) return m_model.loss_from_logits(Z, m_Y).item();
+        return from_A(l + 1, activate(m_model.activation(l), Z));
+    }
+
+private:
+    const Model<double>& m_model;
+    Tensor<double> m_Y;
+};
+
+// Which entries of a tensor get finite differences: all, or a seeded sample.
+std::vector<std::size_t> pick_entries(std::size_t size, std::size_t max_entries,
+                                      std::mt19937& generator) {
+    std::vector<std::size_t> entries(size);
+    std::iota(entries.begin(), entries.end(), std::size_t(0));
+    if (max_entries == 0 || size <= max_entries) return entries;
+    std::shuffle(entries.begin(), entries.end(), generator);
+    entries.resize(max_entries);
+    std::sort(entries.begin(), entries.end());
+    return entries;
+}
+
+// scale * dJ/dx at each chosen entry of x by central differences (x is changed in place and
+// restored), where `cost` evaluates J with x's current values. Other entries stay 0.
+template <class F>
+Arr central_differences(Arr& x, const std::vector<std::size_t>& entries, Stencil stencil,
+                        double h, double scale, F cost) {
+    Arr out = xt::zeros<double>(x.shape());
+    double* v = x.data();
+    auto at = [&](std::size_t i, double value) {
+        v[i] = value;
+        return cost();
+    };
+    for (std::size_t i : entries) {
+        const double old = v[i];
+        const double d1 = at(i, old + h) - at(i, old - h);
+        double slope;
+        if (stencil == Stencil::two_point) {
+            slope = d1 / (2 * h); // (J(x+e) - J(x-e)) / 2e
+        } else {
+            const double d2 = at(i, old + 2 * h) - at(i, old - 2 * h);
+            slope = (8 * d1 - d2) / (12 * h); // the h^2 error terms of d1 and d2 cancel
+        }
+        v[i] = old;
+        out.data()[i] = scale * slope;
+    }
+    return out;
+}
+
+// Sums for ||a - b||, ||a||, ||b|| over some entries, so tensors can be pooled.
+struct Norms {
+    double diff2 = 0, a2 = 0, b2 = 0, max_abs = 0;
+    std::size_t entries = 0;
+    void add(const Arr& a, const Arr& b, const std::vector<std::size_t>* only) {
+        const std::size_t n = only ? only->size() : a.size();
+        for (std::size_t k = 0; k < n; ++k) {
+            const std::size_t i = only ? (*only)[k] : k;
+            const double x = a.data()[i], y = b.data()[i], d = x - y;
+            diff2 += d * d;
+            a2 += x * x;
+            b2 += y * y;
+            max_abs = std::max(max_abs, std::abs(d));
+        }
+        entries += n;
+    }
+    double relative() const {
+        const double denominator = std::sqrt(a2) + std::sqrt(b2);
+        return denominator == 0 ? 0 : std::sqrt(diff2) / denominator;
+    }
+};
+
+Difference difference(const Arr& autodiff, const Arr& other, const std::vector<std::size_t>* only,
+                      double threshold) {
+    Difference d;
+    d.available = true;
+    if (!all_finite(other)) {
+        d.available = false;
+        d.note = "not finite";
+        return d;
+    }
+    Norms norms;
+    norms.add(autodiff, other, only);
+    d.max_abs = norms.max_abs;
+    d.relative = norms.relative();
+    d.entries = norms.entries;
+    // NaN relative (autodiff not finite) fails too.
+    d.passed = d.relative <= threshold;
+    if (only && only->size() < autodiff.size())
+        d.note = std::to_string(only->size()) + " of " + std::to_string(autodiff.size()) +
+                 " entries";
+    return d;
+}
+
+Difference unavailable(std::string note) {
+    Difference d;
+    d.note = std::move(note);
+    return d;
+}
+
+std::string key(const char* name, std::size_t l) { return name + std::to_string(l); }
+
+} // namespace
+
+reference::Activation to_reference(Activation activation) {
+    switch (activation) {
+    case Activation::relu: return reference::Activation::relu;
+    case Activation::leaky_relu: return reference::Activation::leaky_relu;
+    case Activation::sigmoid: return reference::Activation::sigmoid;
+    case Activation::tanh: return reference::Activation::tanh;
+    case Activation::softmax: break;
+    }
+    throw std::invalid_argument("the course's reference backprop has no " +
+                                std::string(to_string(activation)) + " layer");
+}
+
+template <class T>
+reference::Parameters<T> to_reference(const Model<T>& model) {
+    reference::Parameters<T> parameters(model.L());
+    for (std::size_t l = 1; l <= model.L(); ++l) {
+        parameters.W[l] = model.layer(l).W().value();
+        parameters.b[l] = model.layer(l).b().value();
+    }
+    return parameters;
+}
+
+template <class T>
+std::map<std::string, Array<T>> autodiff_gradients(const Model<T>& model, const Array<T>& X,
+                                                   const Array<T>& Y, bool activations) {
+    AutodiffGrads<T> g = run_autodiff(model, X, Y, activations);
+    std::map<std::string, Array<T>> out;
+    for (std::size_t l = 1; l <= model.L(); ++l) {
+        out.emplace(key("dW", l), std::move(g.dW[l]));
+        out.emplace(key("db", l), std::move(g.db[l]));
+        if (activations) {
+            out.emplace(key("dZ", l), std::move(g.dZ[l]));
+            out.emplace(key("dA", l - 1), std::move(g.dA[l - 1]));
+        }
+    }
+    return out;
+}
+
+template <class T>
+Comparison compare_gradients(const Model<T>& model, const Array<T>& X, const Array<T>& Y,
+                             const CompareOptions& options) {
+    const std::size_t L = model.L();
+    const Loss loss = model.loss_kind();
+    Comparison result;
+    result.network = model.summary();
+    result.loss = std::string(to_string(loss));
+    result.epsilon = options.epsilon;
+    result.threshold = options.threshold;
+    result.network_threshold = options.network_threshold;
+    result.stencil = options.stencil;
+
+    // (a) autodiff, in T. The model checks X and Y and names the layer on a mismatch.
+    const AutodiffGrads<T> autodiff = run_autodiff(model, X, Y, true);
+    const std::size_t m = X.shape()[1];
+    result.m = m;
+
+    // (b) the course's manual formulas, in T.
+    std::vector<reference::Activation> ref_activations;
+    std::string manual_missing;
+    try {
+        for (Activation a : model.activations()) ref_activations.push_back(to_reference(a));
+    } catch (const std::invalid_argument& e) {
+        manual_missing = std::string(e.what()) + ": no manual column";
+    }
+    reference::Grads<T> manual;
+    if (manual_missing.empty()) {
+        const reference::Parameters<T> parameters = to_reference(model);
+        auto [AL, caches] = reference::L_model_forward(X, parameters, ref_activations);
+        const reference::BackwardOptions backward_options(options.planted_bug, true);
+        manual = reference::L_model_backward(AL, Y, caches, ref_activations, backward_options);
+        result.manual_source = "the course's L_model_backward from dAL = -(Y/AL - (1-Y)/(1-AL))";
+        if (!all_finite(to_double(manual.dA[L]))) {
+            // AL of exactly 0 or 1 (logits beyond about +-37 in double) makes Y/AL or
+            // (1-Y)/(1-AL) divide by zero: the formula breaks, autodiff (logits form) does not.
+            result.manual_breakdown =
+                "manual formula broke down: dAL = -(Y/AL - (1-Y)/(1-AL)) is not finite (AL "
+                "saturated at exactly 0 or 1); the manual column uses the course's shortcut "
+                "dZ[L] = AL - Y instead";
+            manual = reference::L_model_backward_from_dZL(AL, Y, caches, ref_activations,
+                                                          backward_options);
+            result.manual_source = "the course's L_model_backward_from_dZL, dZ[L] = AL - Y "
+                                   "(dAL broke down)";
+        }
+    } else {
+        result.notes.push_back(manual_missing);
+        if (options.planted_bug != reference::PlantedBug::none)
+            result.notes.push_back("the planted bug corrupts the manual formulas, which are "
+                                   "absent here: nothing to catch");
+    }
+
+    // (c) finite differences, in float64 on a copy of the model.
+    std::map<std::string, Arr> params64;
+    for (const auto& [name, value] : model.parameter_values()) params64[name] = to_double(value);
+    Model<double> model64 = Model<double>::from_parameters(params64, model.activations());
+    const Arr X64 = to_double(X), Y64 = to_double(Y);
+    const NumericCost cost(model64, Y64);
+    // The float64 forward pass the perturbations start from: A[0..L-1] and Z[1..L].
+    ForwardTrace<double> trace64;
+    {
+        NoGrad no_grad;
+        model64.logits(Tensor<double>(X64), &trace64);
+    }
+    std::mt19937 generator(options.seed);
+    const double mscale = static_cast<double>(m);
+
+    Norms network_autodiff, network_manual;
+    bool network_manual_available = manual_missing.empty();
+    bool sampled = false;
+
+    auto add_row = [&](std::size_t l, const std::string& name, const Arr& a,
+                       const Array<T>* manual_value, bool numeric_wanted, auto numeric_of,
+                       bool parameter) {
+        CompareRow row;
+        row.layer = l;
+        row.tensor = name;
+        row.shape = a.shape();
+        row.autodiff_finite = all_finite(a);
+        if (manual_value && manual_value->size() > 0)
+            row.manual = difference(a, to_double(*manual_value), nullptr, options.threshold);
+        else
+            row.manual = unavailable(manual_missing.empty() ? "not computed" : "no reference");
+        if (row.manual.note == "not finite") row.manual.note = "manual not finite";
+        if (numeric_wanted) {
+            const auto entries = pick_entries(a.size(), options.max_numeric_entries, generator);
+            sampled = sampled || entries.size() < a.size();
+            const Arr numeric = numeric_of(entries);
+            row.numeric = difference(a, numeric, &entries, options.threshold);
+            if (parameter && all_finite(numeric)) {
+                network_autodiff.add(a, numeric, &entries);
+                if (network_manual_available && manual_value && all_finite(to_double(*manual_value)))
+                    network_manual.add(to_double(*manual_value), numeric, &entries);
+                else
+                    network_manual_available = false;
+            }
+        } else {
+            row.numeric = unavailable(options.numeric ? "skipped" : "not asked");
+        }
+        result.rows.push_back(std::move(row));
+    };
+
+    const bool have_manual = manual_missing.empty();
+    for (std::size_t l = L; l >= 1; --l) {
+        const Dense<double>& layer = model64.layer(l);
+        // dZ[l] = m dJ/dZ[l]: perturb Z[l], run the later layers.
+        add_row(l, key("dZ", l), to_double(autodiff.dZ[l]), have_manual ? &manual.dZ[l] : nullptr,
+                options.numeric && options.numeric_activations,
+                [&](const std::vector<std::size_t>& entries) {
+                    Tensor<double> Z(trace64.Z[l].value());
+                    return central_differences(Z.data(), entries, options.stencil, options.epsilon, mscale,
+                                               [&] { return cost.from_Z(l, Z); });
+                },
+                false);
+        // dW[l], db[l]: perturb the float64 copy of the parameter, from the cached A[l-1].
+        for (const bool is_W : {true, false}) {
+            Tensor<double> p = is_W ? layer.W() : layer.b();
+            add_row(l, key(is_W ? "dW" : "db", l), to_double(is_W ? autodiff.dW[l] : autodiff.db[l]),
+                    have_manual ? (is_W ? &manual.dW[l] : &manual.db[l]) : nullptr, options.numeric,
+                    [&](const std::vector<std::size_t>& entries) {
+                        return central_differences(p.data(), entries, options.stencil, options.epsilon, 1.0, [&] {
+                            return cost.from_A(l, trace64.A[l - 1]);
+                        });
+                    },
+                    true);
+        }
+        // dA[l-1] = m dJ/dA[l-1]: perturb A[l-1] (X itself for l = 1).
+        add_row(l, key("dA", l - 1), to_double(autodiff.dA[l - 1]),
+                have_manual ? &manual.dA[l - 1] : nullptr,
+                options.numeric && options.numeric_activations,
+                [&](const std::vector<std::size_t>& entries) {
+                    Tensor<double> A(trace64.A[l - 1].value());
+                    return central_differences(A.data(), entries, options.stencil, options.epsilon, mscale,
+                                               [&] { return cost.from_A(l, A); });
+                },
+                false);
+    }
+
+    if (options.numeric && network_autodiff.entries > 0)
+        result.network_autodiff = network_autodiff.relative();
+    if (options.numeric && network_manual_available && network_manual.entries > 0)
+        result.network_manual = network_manual.relative();
+    if (sampled)
+        result.notes.push_back("finite differences on a seeded sample of at most " +
+                               std::to_string(options.max_numeric_entries) +
+                               " entries per tensor");
+    return result;
+}
+
+// ---- the report -----------------------------------------------------------------------------
+
+std::string CompareRow::verdict() const {
+    if (!autodiff_finite) return "FAIL: autodiff not finite";
+    if (!manual.passed && !numeric.passed) return "FAIL: manual and numeric differ";
+    if (!manual.passed)
+        return numeric.available ? "FAIL: manual differs (autodiff agrees with numeric)"
+                                 : "FAIL: manual differs";
+    if (!numeric.passed) return "FAIL: numeric differs";
+    return "ok";
+}
+
+std::vector<std::string> Comparison::failing() const {
+    std::vector<std::string> out;
+    for (const auto& row : rows)
+        if (!row.passed()) out.push_back(row.tensor);
+    return out;
+}
+
+std::string Comparison::first_disagreement() const {
+    for (const auto& row : rows)
+        if (!row.passed()) return row.tensor;
+    return "";
+}
+
+bool Comparison::passed() const {
+    return failing().empty() && network_autodiff_passed() && network_manual_passed();
+}
+
+namespace {
+std::string number(double x) {
+    std::ostringstream out;
+    out << std::scientific << std::setprecision(2) << x;
+    return out.str();
+}
+
+std::string cell(const Difference& d) {
+    if (!d.available) return "-";
+    return number(d.max_abs) + "  " + number(d.relative);
+}
+
+std::string pad(std::string s, std::size_t width) {
+    if (s.size() < width) s.append(width - s.size(), ' ');
+    return s;
+}
+} // namespace
+
+void print(std::ostream& out, const Comparison& c) {
+    out << "Gradient check of " << c.network << ", m = " << c.m << ", " << c.loss << "\n"
+        << "  autodiff: the engine's backward (loss from the logits)\n"
+        << "  manual:   " << (c.manual_source.empty() ? "-" : c.manual_source) << "\n"
+        << "  numeric:  "
+        << (c.stencil == Stencil::two_point
+                ? "central differences (J(x+e) - J(x-e)) / 2e in float64, e = "
+                : "five-point differences (8(J(x+h) - J(x-h)) - (J(x+2h) - J(x-2h))) / 12h in "
+                  "float64, h = ")
+        << number(c.epsilon) << "\n"
+        << "  dZ and dA are per example as in the course (m * dJ/dZ, m * dJ/dA); dW, db are "
+           "dJ/dW, dJ/db\n"
+        << "  each pair: max |autodiff - other|  and  ||autodiff - other|| / (||autodiff|| + "
+           "||other||), pass <= "
+        << number(c.threshold) << "\n\n";
+    const std::size_t w_layer = 6, w_tensor = 8, w_shape = 14, w_pair = 22;
+    out << pad("layer", w_layer) << pad("tensor", w_tensor) << pad("shape", w_shape)
+        << pad("autodiff vs manual", w_pair) << pad("autodiff vs numeric", w_pair) << "result\n";
+    out << pad("", w_layer + w_tensor + w_shape) << pad("max|diff|  relative", w_pair)
+        << pad("max|diff|  relative", w_pair) << "\n";
+    for (const auto& row : c.rows) {
+        std::string notes;
+        for (const Difference* d : {&row.manual, &row.numeric})
+            if (d->available && !d->note.empty()) notes += (notes.empty() ? "  (" : ", ") + d->note;
+        if (!notes.empty()) notes += ")";
+        out << pad(std::to_string(row.layer), w_layer) << pad(row.tensor, w_tensor)
+            << pad(to_string(row.shape), w_shape) << pad(cell(row.manual), w_pair)
+            << pad(cell(row.numeric), w_pair) << row.verdict() << notes << "\n";
+    }
+    out << "\nwhole network (every dW, db), the course's ||grad - gradapprox|| / (||grad|| + "
+           "||gradapprox||), pass <= "
+        << number(c.network_threshold) << ":\n";
+    auto network_line = [&](const char* who, double value, bool passed) {
+        out << "  " << who << ": ";
+        if (value < 0)
+            out << "-\n";
+        else
+            out << number(value) << (passed ? "  pass" : "  FAIL") << "\n";
+    };
+    network_line("autodiff vs numeric", c.network_autodiff, c.network_autodiff_passed());
+    network_line("manual   vs numeric", c.network_manual, c.network_manual_passed());
+    if (!c.manual_breakdown.empty()) out << c.manual_breakdown << "\n";
+    for (const auto& note : c.notes) out << "note: " << note << "\n";
+    const auto failing = c.failing();
+    if (failing.empty()) {
+        out << "every tensor agrees\n";
+    } else {
+        out << "first tensor that disagrees: " << failing.front() << "\nfailing:";
+        for (const auto& name : failing) out << " " << name;
+        out << "\n";
+    }
+}
+
+std::ostream& operator<<(std::ostream& out, const Comparison& comparison) {
+    print(out, comparison);
+    return out;
+}
+
+#define XGRAD_INSTANTIATE(T)                                                                      \
+    template Comparison compare_gradients(const Model<T>&, const Array<T>&, const Array<T>&,      \
+                                          const CompareOptions&);                                 \
+    template std::map<std::string, Array<T>> autodiff_gradients(                                 \
+        const Model<T>&, const Array<T>&, const Array<T>&, bool);                                 \
+    template reference::Parameters<T> to_reference(const Model<T>&);
+XGRAD_INSTANTIATE(float)
+XGRAD_INSTANTIATE(double)
+#undef XGRAD_INSTANTIATE
+
+} // namespace xgrad::nn

@@ -1,0 +1,52 @@
+#include "nn/init.hpp"
+
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+namespace xgrad::nn {
+
+std::string_view to_string(Init init) {
+    switch (init) {
+    case Init::small: return "small";
+    case Init::he: return "he";
+    case Init::xavier: return "xavier";
+    }
+    return "?";
+}
+
+Init parse_init(std::string_view name) {
+    for (Init i : {Init::small, Init::he, Init::xavier})
+        if (to_string(i) == name) return i;
+    throw std::invalid_argument("unknown initialisation \"" + std::string(name) +
+                                "\": expected small (randn * 0.01), he or xavier");
+}
+
+double init_scale(Init init, std::size_t n_in) {
+    const double n = static_cast<double>(n_in == 0 ? 1 : n_in);
+    switch (init) {
+    case Init::small: return 0.01;
+    case Init::he: return std::sqrt(2.0 / n);
+    case Init::xavier: return std::sqrt(1.0 / n);
+    }
+    return 0.01;
+}
+
+template <class T>
+Array<T> Initializer<T>::weights(std::size_t n_out, std::size_t n_in) {
+    const T scale = static_cast<T>(init_scale(m_init, n_in));
+    Array<T> W = Array<T>::from_shape({n_out, n_in});
+    // randn(...) * scale, value by value, as initialize_parameters_deep draws them
+    for (T& w : W) w = m_randn(m_generator) * scale;
+    return W;
+}
+
+template <class T>
+Array<T> Initializer<T>::bias(std::size_t n_out) const {
+    return xt::zeros<T>({n_out, std::size_t(1)});
+}
+
+template class Initializer<float>;
+template class Initializer<double>;
+
+} // namespace xgrad::nn

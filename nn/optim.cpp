@@ -1,0 +1,186 @@
+#include "nn/optim.hpp"
+
+#include <cmath>
+#include <stdexcept>
+
+namespace xgrad::nn {
+
+using xgrad::to_string; // shapes, next to nn's to_string of enums
+
+namespace {
+template <class T>
+std::vector<Array<T>> zeros_like(const std::vector<NamedTensor<T>>& parameters) {
+    std::vector<Array<T>> out;
+    out.reserve(parameters.size());
+    for (const auto& p : parameters) out.push_back(xt::zeros<T>(p.tensor.shape()));
+    return out;
+}
+} // namespace
+
+template <class T>
+Optimizer<T>::Optimizer(std::vector<NamedTensor<T>> parameters, T learning_rate)
+    : m_parameters(std::move(parameters)), m_learning_rate(learning_rate) {
+    for (const auto& p : m_parameters)
+        if (!p.tensor.defined() || !p.tensor.requires_grad())
+            throw std::invalid_argument("optimiser: parameter " + p.name +
+                                        " is undefined or does not require a gradient");
+}
+
+template <class T>
+void Optimizer<T>::zero_grad() {
+    for (auto& p : m_parameters) p.tensor.zero_grad();
+}
+
+template <class T>
+void Optimizer<T>::check_state(const std::map<std::string, Array<T>>& state,
+                               const std::map<std::string, Array<T>>& expected) const {
+    const std::string who = std::string(name()) + " optimiser: load_state: ";
+    for (const auto& [key, value] : expected) {
+        const auto it = state.find(key);
+        if (it == state.end()) throw std::invalid_argument(who + "missing entry " + key);
+        if (it->second.shape() != value.shape())
+            throw std::invalid_argument(who + key + " has shape " + to_string(it->second.shape()) +
+                                        ", expected " + to_string(value.shape()));
+    }
+    for (const auto& entry : state)
+        if (!expected.count(entry.first))
+            throw std::invalid_argument(who + "unexpected entry " + entry.first +
+                                        " (a state saved by another optimiser or model?)");
+}
+
+template <class T>
+void Optimizer<T>::load_state(const std::map<std::string, Array<T>>& state) {
+    check_state(state, {});
+}
+
+template <class T>
+void GradientDescent<T>::step() {
+    const T alpha = this->m_learning_rate;
+    for (auto& p : this->m_parameters) {
+        if (!p.tensor.has_grad()) continue;
+        T* w = p.tensor.data().data();
+        const T* g = p.tensor.grad().data();
+        const std::size_t n = p.tensor.size();
+        for (std::size_t i = 0; i < n; ++i) w[i] -= alpha * g[i]; // W := W - alpha dW
+    }
+}
+
+template <class T>
+Momentum<T>::Momentum(std::vector<NamedTensor<T>> parameters, T learning_rate, T beta)
+    : Optimizer<T>(std::move(parameters), learning_rate), m_beta(beta),
+      m_v(zeros_like(this->m_parameters)) {}
+
+template <class T>
+void Momentum<T>::step() {
+    const T alpha = this->m_learning_rate, beta = m_beta;
+    for (std::size_t k = 0; k < this->m_parameters.size(); ++k) {
+        auto& p = this->m_parameters[k];
+        if (!p.tensor.has_grad()) continue;
+        T* w = p.tensor.data().data();
+        const T* g = p.tensor.grad().data();
+        T* v = m_v[k].data();
+        const std::size_t n = p.tensor.size();
+        for (std::size_t i = 0; i < n; ++i) {
+            v[i] = beta * v[i] + (T(1) - beta) * g[i];
+            w[i] -= alpha * v[i];
+        }
+    }
+}
+
+template <class T>
+std::map<std::string, Array<T>> Momentum<T>::state() const {
+    std::map<std::string, Array<T>> out;
+    for (std::size_t k = 0; k < this->m_parameters.size(); ++k)
+        out.emplace("v_d" + this->m_parameters[k].name, m_v[k]);
+    return out;
+}
+
+template <class T>
+void Momentum<T>::load_state(const std::map<std::string, Array<T>>& state) {
+    this->check_state(state, this->state());
+    for (std::size_t k = 0; k < this->m_parameters.size(); ++k)
+        m_v[k] = state.at("v_d" + this->m_parameters[k].name);
+}
+
+template <class T>
+Adam<T>::Adam(std::vector<NamedTensor<T>> parameters, T learning_rate, T beta1, T beta2,
+              T epsilon)
+    : Optimizer<T>(std::move(parameters), learning_rate), m_beta1(beta1), m_beta2(beta2),
+      m_epsilon(epsilon), m_v(zeros_like(this->m_parameters)),
+      m_s(zeros_like(this->m_parameters)) {}
+
+template <class T>
+void Adam<T>::step() {
+    ++m_t;
+    const T alpha = this->m_learning_rate, beta1 = m_beta1, beta2 = m_beta2, eps = m_epsilon;
+    const T correction1 = T(1) - static_cast<T>(std::pow(double(beta1), double(m_t)));
+    const T correction2 = T(1) - static_cast<T>(std::pow(double(beta2), double(m_t)));
+    for (std::size_t k = 0; k < this->m_parameters.size(); ++k) {
+        auto& p = this->m_parameters[k];
+        if (!p.tensor.has_grad()) continue;
+        T* w = p.tensor.data().data();
+        const T* g = p.tensor.grad().data();
+        T* v = m_v[k].data();
+        T* s = m_s[k].data();
+        const std::size_t n = p.tensor.size();
+        for (std::size_t i = 0; i < n; ++i) {
+            v[i] = beta1 * v[i] + (T(1) - beta1) * g[i];
+            s[i] = beta2 * s[i] + (T(1) - beta2) * g[i] * g[i];
+            const T v_corrected = v[i] / correction1, s_corrected = s[i] / correction2;
+            w[i] -= alpha * v_corrected / (std::sqrt(s_corrected) + eps);
+        }
+    }
+}
+
+template <class T>
+std::map<std::string, Array<T>> Adam<T>::state() const {
+    std::map<std::string, Array<T>> out;
+    for (std::size_t k = 0; k < this->m_parameters.size(); ++k) {
+        out.emplace("v_d" + this->m_parameters[k].name, m_v[k]);
+        out.emplace("s_d" + this->m_parameters[k].name, m_s[k]);
+    }
+    out.emplace("t", Array<T>(static_cast<T>(m_t)));
+    return out;
+}
+
+template <class T>
+void Adam<T>::load_state(const std::map<std::string, Array<T>>& state) {
+    this->check_state(state, this->state());
+    const T t = state.at("t")();
+    if (!(t >= 0) || t != std::floor(t))
+        throw std::invalid_argument("adam optimiser: load_state: t must be a step count >= 0");
+    for (std::size_t k = 0; k < this->m_parameters.size(); ++k) {
+        m_v[k] = state.at("v_d" + this->m_parameters[k].name);
+        m_s[k] = state.at("s_d" + this->m_parameters[k].name);
+    }
+    m_t = static_cast<long>(t);
+}
+
+template <class T>
+std::unique_ptr<Optimizer<T>> make_optimizer(std::string_view name,
+                                             std::vector<NamedTensor<T>> parameters,
+                                             T learning_rate) {
+    if (name == "gd" || name == "sgd")
+        return std::make_unique<GradientDescent<T>>(std::move(parameters), learning_rate);
+    if (name == "momentum")
+        return std::make_unique<Momentum<T>>(std::move(parameters), learning_rate);
+    if (name == "adam") return std::make_unique<Adam<T>>(std::move(parameters), learning_rate);
+    throw std::invalid_argument("unknown optimiser \"" + std::string(name) +
+                                "\": expected gd, momentum or adam");
+}
+
+template class Optimizer<float>;
+template class Optimizer<double>;
+template class GradientDescent<float>;
+template class GradientDescent<double>;
+template class Momentum<float>;
+template class Momentum<double>;
+template class Adam<float>;
+template class Adam<double>;
+template std::unique_ptr<Optimizer<float>> make_optimizer(std::string_view,
+                                                          std::vector<NamedTensor<float>>, float);
+template std::unique_ptr<Optimizer<double>> make_optimizer(std::string_view,
+                                                           std::vector<NamedTensor<double>>,
+                                                           double);
+
+} // namespace xgrad::nn

@@ -1,0 +1,190 @@
+#include "nn/train.hpp"
+
+#include "nn/batches.hpp"
+
+#include <chrono>
+#include <numeric>
+#include <random>
+#include <stdexcept>
+
+namespace xgrad::nn {
+
+using xgrad::to_string; // shapes, next to nn's to_string of enums
+
+namespace {
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+    return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+template <class T>
+void require_same_shape(const char* where, const Array<T>& A, const Array<T>& Y) {
+    if (A.dimension() != 2 || A.shape() != Y.shape())
+        throw ShapeError(std::string(where) + ": predictions " + to_string(A.shape()) +
+                         " and Y " + to_string(Y.shape()) +
+                         " must be matrices of the same shape (classes, m)");
+}
+
+// Entries with (z > threshold) == (y > 0.5).
+template <class T>
+std::size_t binary_correct(const Array<T>& A, const Array<T>& Y, T threshold) {
+    std::size_t correct = 0;
+    const T* a = A.data();
+    const T* y = Y.data();
+    for (std::size_t i = 0, n = A.size(); i < n; ++i)
+        correct += (a[i] > threshold) == (y[i] > T(0.5));
+    return correct;
+}
+
+// Columns whose argmax in A is the argmax in Y, scanning row by row (row-major data).
+template <class T>
+std::size_t categorical_correct(const Array<T>& A, const Array<T>& Y) {
+    const std::size_t k = A.shape()[0], m = A.shape()[1];
+    if (m == 0 || k == 0) return 0;
+    std::vector<std::size_t> best_a(m, 0), best_y(m, 0);
+    for (std::size_t i = 1; i < k; ++i)
+        for (std::size_t j = 0; j < m; ++j) {
+            if (A(i, j) > A(best_a[j], j)) best_a[j] = i;
+            if (Y(i, j) > Y(best_y[j], j)) best_y[j] = i;
+        }
+    std::size_t correct = 0;
+    for (std::size_t j = 0; j < m; ++j) correct += best_a[j] == best_y[j];
+    return correct;
+}
+
+// Correct decisions from the logits ZL: sigmoid(z) > 0.5 exactly when z > 0, and softmax
+// keeps the order of a column, so no activation is needed.
+template <class T>
+std::size_t correct_from_logits(Loss loss, const Array<T>& ZL, const Array<T>& Y) {
+    return loss == Loss::binary_cross_entropy ? binary_correct(ZL, Y, T(0))
+                                              : categorical_correct(ZL, Y);
+}
+
+// What accuracy divides by: every entry for binary outputs, every column for classes.
+template <class T>
+std::size_t decisions(Loss loss, const Array<T>& Y) {
+    return loss == Loss::binary_cross_entropy ? Y.size() : Y.shape()[1];
+}
+} // namespace
+
+template <class T>
+T train_step(const Model<T>& model, Optimizer<T>& optimizer, const Tensor<T>& X,
+             const Tensor<T>& Y) {
+    optimizer.zero_grad();
+    const Tensor<T> J = model.loss(X, Y);
+    J.backward();
+    optimizer.step();
+    return J.item();
+}
+
+template <class T>
+std::vector<EpochStats> fit(const Model<T>& model, Optimizer<T>& optimizer, const Array<T>& X,
+                            const Array<T>& Y, const FitOptions& options) {
+    const Loss loss = model.loss_kind();
+    if (X.dimension() != 2 || Y.dimension() != 2 || X.shape()[1] != Y.shape()[1])
+        throw ShapeError("fit: X " + to_string(X.shape()) + " and Y " + to_string(Y.shape()) +
+                         " must be matrices with one column per example (same m)");
+    const std::size_t m = X.shape()[1];
+    if (m == 0) throw ShapeError("fit: no examples (m = 0)");
+    const std::size_t size =
+        options.batch_size == 0 || options.batch_size >= m ? m : options.batch_size;
+    const bool full_batch = size == m;
+
+    // Batch tensors are made once and refilled in place every epoch: no allocation per step.
+    std::vector<Tensor<T>> Xb, Yb;
+    if (full_batch) {
+        Xb.emplace_back(X);
+        Yb.emplace_back(Y);
+    } else {
+        for (std::size_t start = 0; start < m; start += size) {
+            const std::size_t count = std::min(size, m - start);
+            Xb.emplace_back(Array<T>::from_shape({X.shape()[0], count}));
+            Yb.emplace_back(Array<T>::from_shape({Y.shape()[0], count}));
+        }
+    }
+    std::mt19937 generator(options.seed);
+    std::vector<std::size_t> order(m);
+    std::iota(order.begin(), order.end(), std::size_t(0));
+
+    std::vector<EpochStats> history;
+    history.reserve(options.epochs);
+    for (std::size_t epoch = 1; epoch <= options.epochs; ++epoch) {
+        const auto start_time = Clock::now();
+        if (!full_batch) {
+            if (options.shuffle) order = shuffled_columns(m, generator);
+            for (std::size_t i = 0; i < Xb.size(); ++i) {
+                gather_columns(X, order.data() + i * size, Xb[i].data());
+                gather_columns(Y, order.data() + i * size, Yb[i].data());
+            }
+        }
+        double loss_sum = 0;
+        std::size_t correct = 0, total = 0, done = 0;
+        for (std::size_t i = 0; i < Xb.size(); ++i) {
+            optimizer.zero_grad();
+            const Tensor<T> ZL = model.logits(Xb[i]);
+            const Tensor<T> J = model.loss_from_logits(ZL, Yb[i]);
+            J.backward();
+            optimizer.step();
+
+            const std::size_t count = Xb[i].shape()[1];
+            const double batch_loss = static_cast<double>(J.item());
+            loss_sum += batch_loss * static_cast<double>(count);
+            correct += correct_from_logits(loss, ZL.value(), Yb[i].value());
+            total += decisions(loss, Yb[i].value());
+            done += count;
+            if (options.on_batch)
+                options.on_batch(BatchProgress{epoch, options.epochs, i + 1, Xb.size(), done, m,
+                                               batch_loss, seconds_since(start_time)});
+        }
+        history.push_back(EpochStats{epoch, loss_sum / static_cast<double>(m),
+                                     static_cast<double>(correct) / static_cast<double>(total),
+                                     seconds_since(start_time)});
+        if (options.on_epoch) options.on_epoch(history.back());
+    }
+    return history;
+}
+
+template <class T>
+Evaluation evaluate(const Model<T>& model, const Tensor<T>& X, const Tensor<T>& Y) {
+    const Loss loss = model.loss_kind();
+    NoGrad no_grad;
+    const Tensor<T> ZL = model.logits(X);
+    const Tensor<T> J = model.loss_from_logits(ZL, Y);
+    return {static_cast<double>(J.item()),
+            static_cast<double>(correct_from_logits(loss, ZL.value(), Y.value())) /
+                static_cast<double>(decisions(loss, Y.value()))};
+}
+
+template <class T>
+Evaluation evaluate(const Model<T>& model, const Array<T>& X, const Array<T>& Y) {
+    return evaluate(model, Tensor<T>(X), Tensor<T>(Y));
+}
+
+template <class T>
+double binary_accuracy(const Array<T>& AL, const Array<T>& Y) {
+    require_same_shape("binary_accuracy", AL, Y);
+    if (AL.size() == 0) throw ShapeError("binary_accuracy: no examples");
+    return static_cast<double>(binary_correct(AL, Y, T(0.5))) / static_cast<double>(AL.size());
+}
+
+template <class T>
+double categorical_accuracy(const Array<T>& AL, const Array<T>& Y) {
+    require_same_shape("categorical_accuracy", AL, Y);
+    if (AL.shape()[1] == 0) throw ShapeError("categorical_accuracy: no examples");
+    return static_cast<double>(categorical_correct(AL, Y)) / static_cast<double>(AL.shape()[1]);
+}
+
+#define XGRAD_INSTANTIATE(T)                                                                      \
+    template T train_step(const Model<T>&, Optimizer<T>&, const Tensor<T>&, const Tensor<T>&);   \
+    template std::vector<EpochStats> fit(const Model<T>&, Optimizer<T>&, const Array<T>&,        \
+                                         const Array<T>&, const FitOptions&);                    \
+    template Evaluation evaluate(const Model<T>&, const Array<T>&, const Array<T>&);             \
+    template Evaluation evaluate(const Model<T>&, const Tensor<T>&, const Tensor<T>&);           \
+    template double binary_accuracy(const Array<T>&, const Array<T>&);                           \
+    template double categorical_accuracy(const Array<T>&, const Array<T>&);
+XGRAD_INSTANTIATE(float)
+XGRAD_INSTANTIATE(double)
+#undef XGRAD_INSTANTIATE
+
+} // namespace xgrad::nn

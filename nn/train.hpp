@@ -1,0 +1,75 @@
+#pragma once
+// Training loops: one step, whole epochs over (shuffled) mini-batches, and evaluation.
+
+#include "nn/model.hpp"
+#include "nn/optim.hpp"
+
+#include <cstddef>
+#include <functional>
+#include <vector>
+
+namespace xgrad::nn {
+
+/// Where an epoch is, after each mini-batch (for progress bars).
+struct BatchProgress {
+    std::size_t epoch = 0, epochs = 0;   ///< 1-based epoch, of `epochs`
+    std::size_t batch = 0, batches = 0;  ///< 1-based batch, of `batches` in this epoch
+    std::size_t examples_done = 0;       ///< examples seen so far this epoch
+    std::size_t examples = 0;            ///< m, examples per epoch
+    double loss = 0;                     ///< this batch's cost
+    double seconds = 0;                  ///< since the epoch started
+};
+
+/// One epoch's figures. Loss and accuracy are those of the mini-batches as they were trained
+/// on (before each batch's update), averaged over the epoch's examples: no extra forward pass.
+struct EpochStats {
+    std::size_t epoch = 0;
+    double loss = 0;
+    double accuracy = 0;
+    double seconds = 0;
+};
+
+struct FitOptions {
+    std::size_t epochs = 1;
+    /// Examples per mini-batch; 0 (or >= m) means all m at once, the course's batch gradient
+    /// descent (then nothing is shuffled or copied between epochs).
+    std::size_t batch_size = 0;
+    /// Draw a new order of the examples every epoch (random_mini_batches).
+    bool shuffle = true;
+    unsigned seed = 0;
+    std::function<void(const BatchProgress&)> on_batch; ///< after every mini-batch
+    std::function<void(const EpochStats&)> on_epoch;    ///< after every epoch
+};
+
+/// One optimisation step on (X, Y): zero_grad, J = model.loss(X, Y), backward, step.
+/// Returns J.
+template <class T>
+T train_step(const Model<T>& model, Optimizer<T>& optimizer, const Tensor<T>& X,
+             const Tensor<T>& Y);
+
+/// Trains for options.epochs epochs of mini-batches of X (n_x, m) against Y (k, m), and
+/// returns each epoch's figures.
+template <class T>
+std::vector<EpochStats> fit(const Model<T>& model, Optimizer<T>& optimizer, const Array<T>& X,
+                            const Array<T>& Y, const FitOptions& options = {});
+
+struct Evaluation {
+    double loss = 0;
+    double accuracy = 0;
+};
+
+/// Cost and accuracy of the model on (X, Y), without recording (NoGrad).
+template <class T>
+Evaluation evaluate(const Model<T>& model, const Array<T>& X, const Array<T>& Y);
+template <class T>
+Evaluation evaluate(const Model<T>& model, const Tensor<T>& X, const Tensor<T>& Y);
+
+/// The fraction of entries where (AL > 0.5) equals (Y > 0.5): binary labels, one or more rows.
+template <class T>
+double binary_accuracy(const Array<T>& AL, const Array<T>& Y);
+/// The fraction of columns whose largest entry in AL is in the row of Y's largest (one-hot Y,
+/// one column per example). AL may be probabilities or logits.
+template <class T>
+double categorical_accuracy(const Array<T>& AL, const Array<T>& Y);
+
+} // namespace xgrad::nn
