@@ -129,7 +129,7 @@ std::string legend_rows(const DotOptions& o) {
     entry(&input_look, "X, Y", "input (leaf, no grad)");
     entry(&intermediate_look, "Z[l], A[l]", "intermediate tensor");
     entry(&op_look, "op", "operation (hover: its backward rule)");
-    entry(&output_look, "L", "output: the loss, where backward starts");
+    entry(&output_look, "J, L", "output: the loss, where backward starts");
     entry(nullptr, "<font color=\"" + std::string(broadcast_colour) + "\"><b>-&gt;</b></font>",
           "broadcast: backward sums the gradient back");
     entry(nullptr, "<font color=\"" + std::string(grad_colour) + "\">dW[l]</font>",

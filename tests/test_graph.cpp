@@ -2,6 +2,7 @@
 // dump, the broadcast ledger, and step-through backward against backward().
 #include "autograd/autograd.hpp"
 #include "autograd/inspect.hpp"
+#include "tools/graph_files.hpp"
 #include "tools/render.hpp"
 
 #include <doctest/doctest.h>
@@ -565,4 +566,89 @@ TEST_CASE("the week-4 network renders to SVG and PNG") {
         CHECK(contains(picture, label));
     CHECK(read(png).rfind("\x89PNG", 0) == 0);
     MESSAGE("week-4 graph drawn to " << svg.string() << " and " << png.string());
+}
+
+namespace {
+// PATH set to `value` while alive, so a test can hide Graphviz.
+struct PathOverride {
+    std::string saved;
+    bool had;
+    explicit PathOverride(const char* value) {
+        const char* old = std::getenv("PATH");
+        had = old != nullptr;
+        if (had)
+            saved = old;
+        setenv("PATH", value, 1);
+    }
+    ~PathOverride() {
+        if (had)
+            setenv("PATH", saved.c_str(), 1);
+        else
+            unsetenv("PATH");
+    }
+};
+} // namespace
+
+TEST_CASE("write_graph_files writes the text, DOT, JSON, pictures and step frames") {
+    const std::size_t m = 4;
+    Network net = network({3, 2, 1}, m);
+    GraphRequest request;
+    request.out_dir = (output_dir() / "graph_files").string();
+    fs::remove_all(request.out_dir);
+    request.formats = {"txt", "dot", "json", "svg", "png"};
+    request.steps = true;
+    request.batch_size = m;
+    request.title = "3 -> 2 -> 1";
+    std::ostringstream log;
+    const std::vector<std::string> written = write_graph_files(net.L, request, log);
+    const fs::path dir = request.out_dir;
+    CHECK(contains(read(dir / "graph.txt"), "b[1] (2, 1) -> (2, m) in linear"));
+    const json j = json::parse(read(dir / "graph.json"));
+    CHECK(j["schema"] == "xgrad-graph");
+    CHECK(j["nodes"][0]["grad"]["shape"] == json::array({2, 3})); // backward ran: dW[1]
+    CHECK(contains(read(dir / "graph.dot"), "dW[1] 2 x 3"));
+    CHECK(contains(read(dir / "steps" / "steps.txt"), "step 1: bce_with_logits"));
+    // Frame 0 is before backward, then one per op: bce, linear, relu, linear.
+    for (int k = 0; k <= 4; ++k)
+        CHECK(fs::exists(dir / "steps" / ("step-0" + std::to_string(k) + ".dot")));
+    CHECK_FALSE(fs::exists(dir / "steps" / "step-05.dot"));
+    if (graphviz::available()) {
+        CHECK(fs::exists(dir / "graph.svg"));
+        CHECK(read(dir / "graph.png").rfind("\x89PNG", 0) == 0);
+        CHECK(fs::exists(dir / "steps" / "step-04.svg"));
+        CHECK(written.size() == 3 + 2 + 1 + 5 * 2);
+    }
+    CHECK(contains(log.str(), "wrote " + (dir / "graph.json").string()));
+    // The model's parameters got their gradients, as from backward().
+    CHECK(net.W[1].has_grad());
+}
+
+TEST_CASE("without Graphviz, DOT is still written and the message says how to draw it") {
+    Network net = network({3, 2, 1}, 4);
+    const Graph graph = inspect(net.L);
+    PathOverride no_dot("/nonexistent");
+    CHECK_FALSE(graphviz::available());
+    CHECK_THROWS_WITH_AS(graphviz::render(to_dot(graph), (output_dir() / "nodot.svg").string()),
+                         doctest::Contains("apt-get install graphviz"), graphviz::Error);
+    GraphRequest request;
+    request.out_dir = (output_dir() / "graph_no_dot").string();
+    fs::remove_all(request.out_dir);
+    std::ostringstream log;
+    write_graph_files(net.L, request, log);
+    CHECK(fs::exists(fs::path(request.out_dir) / "graph.dot"));
+    CHECK_FALSE(fs::exists(fs::path(request.out_dir) / "graph.svg"));
+    CHECK(contains(log.str(), "Graphviz's dot is not on PATH"));
+}
+
+TEST_CASE("write_graph_files refuses an unknown format and an unwritable directory") {
+    Network net = network({3, 2, 1}, 4);
+    GraphRequest request;
+    request.formats = {"svg", "gif"};
+    std::ostringstream log;
+    CHECK_THROWS_WITH_AS(write_graph_files(net.L, request, log), doctest::Contains("\"gif\""),
+                         std::invalid_argument);
+    request.formats = {"txt"};
+    request.out_dir = "/proc/xgrad-cannot-be-here";
+    CHECK_THROWS_WITH_AS(write_graph_files(net.L, request, log),
+                         doctest::Contains("/proc/xgrad-cannot-be-here"), data::FileError);
 }

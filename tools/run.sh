@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 job=${1:-main}
 build=${XGRAD_BUILD_DIR:-build}
 packages=(cmake g++ make ccache xtensor-dev libxtensor-blas-dev libopenblas-dev doctest-dev
-          zlib1g-dev dataset-fashion-mnist graphviz)
+          zlib1g-dev dataset-fashion-mnist graphviz nlohmann-json3-dev)
 
 install_packages() {
     local missing=()
