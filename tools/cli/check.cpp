@@ -1,0 +1,272 @@
+// `xgrad check`: the per-layer gradient comparison (nn/compare) of a network, either a random
+// one (--layers, --activations, --m, --seed) or one read from numpy files (--params DIR --X
+// --Y), optionally writing the autodiff gradients as .npy files (--out). Exit code 0 when every
+// tensor agrees, 3 when one does not, so scripts can use it.
+
+#include "tools/cli/commands.hpp"
+#include "tools/cli/flags.hpp"
+#include "tools/data/npy.hpp"
+
+#include "nn/nn.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <iostream>
+#include <optional>
+#include <random>
+
+namespace xgrad::cli {
+
+Flags check_flags() {
+    Flags f("xgrad check",
+            "Compares dZ, dW, db and dA of every layer from autodiff, the course's manual\n"
+            "backprop and finite differences, and says which tensor disagrees first.");
+    f.option("layers", "N_X,...,N_L", "4,5,3,1",
+             "a random network's layer sizes (the course's gradient-check network)")
+        .option("activations", "G_1,...,G_L", "",
+                "one per layer; the output sigmoid or softmax (default relu..., sigmoid)")
+        .option("m", "N", "5", "examples in the random X")
+        .option("seed", "N", "1", "seeds the random network, X and Y")
+        .option("init", "NAME", "xavier", "the random network's weights: small, he or xavier")
+        .flag("planted-bug",
+              "corrupt the manual formulas as the course's exercise does (dW2 * 2, db1 * 4)")
+        .option("stencil", "NAME", "five-point",
+                "five-point (error ~1e-12) or two-point (the course's (J(x+e) - J(x-e)) / 2e)")
+        .option("epsilon", "E", "", "finite-difference step (default 1e-4; 1e-7 for two-point)")
+        .option("threshold", "T", "1e-7", "pass mark for a tensor's relative difference")
+        .option("numeric-entries", "N", "",
+                "finite differences on at most N sampled entries per tensor, 0 = all (default: "
+                "all when the network has <= 5,000 parameters, else 200)")
+        .flag("no-numeric", "skip finite differences (autodiff against manual only)")
+        .option("params", "DIR", "",
+                "read W1.npy, b1.npy, ... from DIR (needs --X, --Y, --activations)")
+        .option("X", "FILE.npy", "", "inputs, (n_x, m): one column per example")
+        .option("Y", "FILE.npy", "", "labels, (n_L, m); for a softmax output also class ids (m,)")
+        .option("out", "DIR", "", "write the autodiff gradients dW1.npy, db1.npy, ... to DIR");
+    f.epilogue("exit code: 0 every tensor agrees, 3 a tensor disagrees, 1 a file or shape error,\n"
+               "2 a bad command line.\n\n"
+               "examples:\n"
+               "  xgrad check\n"
+               "  xgrad check --planted-bug\n"
+               "  xgrad check --layers 2,4,1 --activations tanh,sigmoid --m 400\n"
+               "  xgrad check --params params/ --X X.npy --Y Y.npy --activations relu,relu,sigmoid "
+               "--out grads/\n");
+    return f;
+}
+
+namespace {
+
+Array<double> randn(std::size_t rows, std::size_t cols, std::mt19937& generator) {
+    std::normal_distribution<double> normal(0.0, 1.0);
+    Array<double> a = Array<double>::from_shape({rows, cols});
+    for (double& x : a)
+        x = normal(generator);
+    return a;
+}
+
+// Random labels for the output layer: 0/1 entries for sigmoid, one-hot columns for softmax.
+Array<double> random_labels(std::size_t n_y, std::size_t m, bool softmax, std::mt19937& generator) {
+    Array<double> Y = xt::zeros<double>({n_y, m});
+    std::uniform_int_distribution<std::size_t> pick(0, n_y - 1);
+    std::bernoulli_distribution coin(0.5);
+    for (std::size_t j = 0; j < m; ++j) {
+        if (softmax)
+            Y(pick(generator), j) = 1;
+        else
+            for (std::size_t i = 0; i < n_y; ++i)
+                Y(i, j) = coin(generator) ? 1 : 0;
+    }
+    return Y;
+}
+
+// The smallest |Z| of a layer with a kink at 0 (relu, leaky relu): finite differences across
+// a kink measure nothing, so a random problem is redrawn until its points keep away.
+double distance_to_kinks(const nn::Model<double>& model, const Array<double>& X) {
+    nn::ForwardTrace<double> trace;
+    NoGrad no_grad;
+    model.logits(Tensor<double>(X), &trace);
+    double smallest = 1e300;
+    for (std::size_t l = 1; l <= model.L(); ++l) {
+        const nn::Activation a = model.activation(l);
+        if (a != nn::Activation::relu && a != nn::Activation::leaky_relu)
+            continue;
+        for (double z : trace.Z[l].value())
+            smallest = std::min(smallest, std::abs(z));
+    }
+    return smallest;
+}
+
+std::vector<nn::Activation> parse_activation_list(const std::string& text, std::size_t L) {
+    std::vector<nn::Activation> out;
+    const auto names = split_list(text);
+    if (names.size() != L)
+        throw UsageError("--activations '" + text + "' names " + std::to_string(names.size()) +
+                         " but the network has " + std::to_string(L) + " layer" +
+                         (L == 1 ? "" : "s") + ": give one per layer");
+    for (const auto& name : names) {
+        try {
+            out.push_back(nn::parse_activation(name));
+        } catch (const std::invalid_argument& e) {
+            throw UsageError(std::string("--activations: ") + e.what());
+        }
+    }
+    for (std::size_t l = 0; l + 1 < L; ++l)
+        if (out[l] == nn::Activation::softmax)
+            throw UsageError("--activations: softmax is only for the output layer, not layer " +
+                             std::to_string(l + 1));
+    if (out.back() != nn::Activation::sigmoid && out.back() != nn::Activation::softmax)
+        throw UsageError("--activations: the output layer must be sigmoid or softmax (the check "
+                         "differentiates a cross-entropy cost), not " +
+                         names.back());
+    return out;
+}
+
+// Y as (n_L, m): a numpy (m,) vector becomes a row; class ids become one-hot for softmax.
+Array<double> shape_labels(Array<double> Y, const nn::Model<double>& model, std::size_t m,
+                           const std::string& path) {
+    const std::size_t n_y = model.layer_dims().back();
+    const bool softmax = model.activation(model.L()) == nn::Activation::softmax;
+    if (Y.dimension() == 1)
+        Y.reshape({std::size_t(1), Y.size()});
+    if (Y.dimension() != 2)
+        throw data::FileError(path, "Y has shape " + xgrad::to_string(Y.shape()) + "; expected (" +
+                                        std::to_string(n_y) + ", m)");
+    if (softmax && n_y > 1 && Y.shape()[0] == 1 && Y.shape()[1] == m) {
+        try {
+            return nn::one_hot(Y, n_y);
+        } catch (const std::invalid_argument& e) {
+            throw data::FileError(path, std::string("Y as class ids: ") + e.what());
+        }
+    }
+    return Y;
+}
+
+} // namespace
+
+int check_command(const Flags& flags) {
+    const bool from_files = flags.given("params") || flags.given("X") || flags.given("Y");
+    if (from_files) {
+        for (const char* name : {"params", "X", "Y", "activations"})
+            if (!flags.given(name))
+                throw UsageError(std::string("reading a network from files needs --params DIR, "
+                                             "--X FILE, --Y FILE and --activations; --") +
+                                 name + " is missing");
+        for (const char* name : {"layers", "m", "init", "seed"})
+            if (flags.given(name))
+                throw UsageError(std::string("--") + name +
+                                 " is for a random network; with --params the network comes "
+                                 "from the files");
+    }
+
+    nn::CompareOptions options;
+    options.planted_bug = flags.is_set("planted-bug") ? reference::PlantedBug::course_gradient_check
+                                                      : reference::PlantedBug::none;
+    const std::string stencil = flags.choice("stencil", {"five-point", "two-point"});
+    options.stencil = stencil == "two-point" ? nn::Stencil::two_point : nn::Stencil::five_point;
+    options.epsilon = flags.given("epsilon")
+                          ? flags.number("epsilon", 1e-12, 1.0)
+                          : (options.stencil == nn::Stencil::two_point ? 1e-7 : 1e-4);
+    options.threshold = flags.number("threshold", 0.0, 1.0);
+    options.numeric = !flags.is_set("no-numeric");
+
+    std::optional<nn::Model<double>> model;
+    Array<double> X, Y;
+    if (from_files) {
+        const std::string dir = flags.text("params");
+        const std::vector<std::string> names = split_list(flags.text("activations"));
+        const std::size_t L = names.size();
+        const std::vector<nn::Activation> activations =
+            parse_activation_list(flags.text("activations"), L);
+        std::vector<std::string> keys;
+        for (std::size_t l = 1; l <= L; ++l) {
+            keys.push_back("W" + std::to_string(l));
+            keys.push_back("b" + std::to_string(l));
+        }
+        auto parameters = data::load_npy_dir<double>(dir, keys);
+        // A W(L+1).npy left over means --activations is one short: better said than a shape
+        // error further down.
+        const std::string next = dir + "/W" + std::to_string(L + 1) + ".npy";
+        if (std::ifstream(next).good())
+            throw UsageError("--activations names " + std::to_string(L) + " layer" +
+                             (L == 1 ? "" : "s") + " but " + next +
+                             " exists: give one activation per W file");
+        // numpy users often keep b as a (n,) vector; the course's b is a (n, 1) column.
+        for (auto& [key, value] : parameters)
+            if (key[0] == 'b' && value.dimension() == 1)
+                value.reshape({value.size(), std::size_t(1)});
+        try {
+            model = nn::Model<double>::from_parameters(parameters, activations);
+        } catch (const std::exception& e) {
+            throw data::FileError(dir,
+                                  std::string("the parameters do not make a network: ") + e.what());
+        }
+        X = data::load_npy<double>(flags.text("X"));
+        if (X.dimension() != 2 || X.shape()[0] != model->layer_dims().front())
+            throw data::FileError(flags.text("X"), "X has shape " + xgrad::to_string(X.shape()) +
+                                                       " but W1 expects (" +
+                                                       std::to_string(model->layer_dims().front()) +
+                                                       ", m): one column per example");
+        Y = shape_labels(data::load_npy<double>(flags.text("Y")), *model, X.shape()[1],
+                         flags.text("Y"));
+        if (Y.shape() != Shape{model->layer_dims().back(), X.shape()[1]})
+            throw data::FileError(flags.text("Y"), "Y has shape " + xgrad::to_string(Y.shape()) +
+                                                       " but the network's "
+                                                       "output for X is (" +
+                                                       std::to_string(model->layer_dims().back()) +
+                                                       ", " + std::to_string(X.shape()[1]) + ")");
+    } else {
+        const std::vector<std::size_t> dims = flags.sizes("layers");
+        if (dims.size() < 2)
+            throw UsageError("--layers needs at least two sizes, n_x and n_L (e.g. 4,5,3,1)");
+        const std::size_t L = dims.size() - 1;
+        std::string names = flags.text("activations");
+        if (names.empty()) {
+            for (std::size_t l = 1; l < L; ++l)
+                names += "relu,";
+            names += "sigmoid";
+        }
+        const auto activations = parse_activation_list(names, L);
+        const auto m = static_cast<std::size_t>(flags.integer("m", 1, 100000));
+        const auto seed = static_cast<unsigned>(flags.integer("seed", 0, 4294967295LL));
+        const nn::Init init = nn::parse_init(flags.choice("init", {"small", "he", "xavier"}));
+        for (unsigned attempt = 0;; ++attempt) {
+            std::mt19937 generator(seed * 1000u + attempt);
+            model.emplace(dims, activations, init, seed * 1000u + attempt);
+            X = randn(dims.front(), m, generator);
+            Y = random_labels(dims.back(), m, activations.back() == nn::Activation::softmax,
+                              generator);
+            if (distance_to_kinks(*model, X) > 1e-3 || attempt == 50)
+                break;
+        }
+    }
+
+    if (flags.given("numeric-entries"))
+        options.max_numeric_entries =
+            static_cast<std::size_t>(flags.integer("numeric-entries", 0, 1000000000));
+    else if (model->parameter_count() > 5000)
+        options.max_numeric_entries = 200;
+
+    const nn::Comparison comparison = nn::compare_gradients(*model, X, Y, options);
+    nn::print(std::cout, comparison);
+    if (const std::string out = flags.text("out"); !out.empty()) {
+        auto grads = nn::autodiff_gradients(*model, X, Y);
+        data::save_npy_dir(out, grads);
+        std::cout << "wrote";
+        for (const auto& [key, value] : grads)
+            std::cout << " " << key << ".npy";
+        std::cout << " to " << out << "\n";
+    }
+    std::cout.flush();
+    if (comparison.passed())
+        return exit_ok;
+    std::string failing;
+    for (const auto& name : comparison.failing())
+        failing += " " + name;
+    if (failing.empty())
+        failing = " the whole-network check";
+    std::cerr << "xgrad check: FAILED:" << failing << "\n";
+    return exit_check_failed;
+}
+
+} // namespace xgrad::cli

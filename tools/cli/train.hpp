@@ -1,0 +1,48 @@
+#pragma once
+// Training as `xgrad train` does it, for the subcommands that train (train, demo).
+
+#include "tools/checkpoint.hpp"
+#include "tools/cli/common.hpp"
+#include "tools/cli/flags.hpp"
+
+#include <cstddef>
+#include <string>
+
+namespace xgrad::cli {
+
+/// A training run, resolved from flags, the data set's defaults and (with --resume) a
+/// checkpoint's own settings.
+struct TrainSettings {
+    NetworkChoice net;
+    std::string optimizer;
+    double learning_rate = 0;
+    std::size_t epochs = 0;
+    std::size_t batch_size = 0; ///< 0: full batch
+    std::size_t every = 0;      ///< progress line every `every` epochs (0: about 20 lines)
+    std::string checkpoint, resume, plot;
+    data::CheckpointInfo resumed; ///< the checkpoint's manifest, when resume is set
+};
+
+/// Reads the flags of train_flags(); UsageError for a bad value, FileError for an unreadable
+/// checkpoint.
+TrainSettings train_settings(const Flags& flags);
+
+/// What a run produced.
+template <class T>
+struct TrainRun {
+    nn::Model<T> model;
+    TrainTest<T> data;
+    nn::Evaluation train, test; ///< after the last epoch, on the whole sets
+    double seconds = 0;         ///< in training steps (evaluation and checkpoints left out)
+    bool diverged = false;      ///< stopped at a loss that is not finite
+};
+
+/// Trains with `s`: the header and final report on stdout, the progress bar on stderr,
+/// checkpoints and the plot when asked for.
+template <class T>
+TrainRun<T> train_network(const TrainSettings& s);
+
+extern template TrainRun<float> train_network(const TrainSettings&);
+extern template TrainRun<double> train_network(const TrainSettings&);
+
+} // namespace xgrad::cli
