@@ -55,6 +55,20 @@ struct CompareOptions {
     unsigned seed = 0;
 };
 
+/// The options for a model of scalar type T: the course's thresholds (1e-7 per tensor, 2e-7
+/// for the network) in double; in float, whose rounding alone makes relative differences of
+/// 1e-7 to 1e-6 between correct gradients, 1e-4 and 2e-4 (a wrong formula still shows as 1e-1
+/// or more: the planted bug's dW2 * 2 gives 1/3).
+template <class T>
+CompareOptions default_compare_options() {
+    CompareOptions options;
+    if (sizeof(T) < sizeof(double)) {
+        options.threshold = 1e-4;
+        options.network_threshold = 2e-4;
+    }
+    return options;
+}
+
 /// Autodiff against one other source for one tensor.
 struct Difference {
     bool available = false;  ///< false: not computed, `note` says why
@@ -124,7 +138,7 @@ std::ostream& operator<<(std::ostream& out, const Comparison& comparison);
 /// gradients as they were.
 template <class T>
 Comparison compare_gradients(const Model<T>& model, const Array<T>& X, const Array<T>& Y,
-                             const CompareOptions& options = {});
+                             const CompareOptions& options = default_compare_options<T>());
 
 /// The engine's gradients of the model's training cost on (X, Y), keyed as the course's grads:
 /// "dW1", "db1", ..., and with `activations` also "dZ1", ..., "dA0", ... in the course's

@@ -40,6 +40,8 @@ struct ForwardTrace {
     std::vector<Tensor<T>> A;
 };
 
+/// Copies of a Model share its parameter tensors (tensors are handles, as PyTorch modules
+/// share their Parameters): use clone() for an independent model.
 template <class T = double>
 class Model {
 public:
@@ -60,6 +62,9 @@ public:
     /// ShapeError naming the layer when shapes do not chain.
     static Model from_parameters(const std::map<std::string, Array<T>>& parameters,
                                  const std::vector<Activation>& activations);
+
+    /// A model with the same layers and copies of the parameter values (no gradients).
+    Model clone() const { return from_parameters(parameter_values(), m_activations); }
 
     /// Appends a layer; it becomes layer L+1 and its parameters are labelled W[L+1], b[L+1].
     /// Throws ShapeError when its n_in differs from the previous layer's n_out.

@@ -111,7 +111,7 @@ std::vector<EpochStats> fit(const Model<T>& model, Optimizer<T>& optimizer, cons
     history.reserve(options.epochs);
     for (std::size_t epoch = 1; epoch <= options.epochs; ++epoch) {
         const auto start_time = Clock::now();
-        if (!full_batch) {
+        if (!full_batch && (options.shuffle || epoch == 1)) {
             if (options.shuffle) order = shuffled_columns(m, generator);
             for (std::size_t i = 0; i < Xb.size(); ++i) {
                 gather_columns(X, order.data() + i * size, Xb[i].data());

@@ -260,14 +260,19 @@ TEST_CASE("the comparison leaves the model's parameters and gradients alone") {
     for (const auto& param : p.model.parameters()) CHECK_FALSE(param.tensor.has_grad());
 }
 
-TEST_CASE_TEMPLATE("float32: autodiff and manual agree to float precision", T, float, double) {
+TEST_CASE_TEMPLATE("float32: agreement to float precision, the planted bug still caught", T,
+                   float, double) {
     const double tolerance = std::is_same_v<T, float> ? 1e-5 : 1e-10;
     auto p = random_problem<T>({4, 6, 3, 1}, {Activation::relu, Activation::tanh,
                                               Activation::sigmoid}, 9, 80);
-    CompareOptions options;
-    options.numeric = false;
-    const Comparison c = compare_gradients(p.model, p.X, p.Y, options);
+    const Comparison c = compare_gradients(p.model, p.X, p.Y);
     CHECK(worst_manual(c) <= tolerance);
+    CHECK(c.threshold == (std::is_same_v<T, float> ? 1e-4 : 1e-7));
+    CHECK(c.passed());
+    CompareOptions options = default_compare_options<T>();
+    options.planted_bug = reference::PlantedBug::course_gradient_check;
+    CHECK(compare_gradients(p.model, p.X, p.Y, options).failing() ==
+          std::vector<std::string>{"dW2", "db1"});
 }
 
 TEST_CASE("bad inputs name the layer and shapes") {

@@ -244,7 +244,7 @@ TEST_CASE("parameters of the wrong shape are refused naming the key or the layer
 }
 
 TEST_CASE("parameters round-trip through the course's dictionary") {
-    const Model<double> a({3, 4, 2}, {Activation::tanh, Activation::softmax}, Init::he, 1);
+    Model<double> a({3, 4, 2}, {Activation::tanh, Activation::softmax}, Init::he, 1);
     Model<double> b({3, 4, 2}, {Activation::tanh, Activation::softmax}, Init::he, 2);
     b.load_parameters(a.parameter_values());
     CHECK(b.parameter_values() == a.parameter_values());
@@ -252,6 +252,13 @@ TEST_CASE("parameters round-trip through the course's dictionary") {
                                                            {Activation::tanh, Activation::softmax});
     CHECK(c.parameter_values() == a.parameter_values());
     CHECK(c.layer(2).W().label() == "W[2]");
+    // A copy shares the parameters; a clone does not.
+    Model<double> shared = a;
+    Model<double> cloned = a.clone();
+    shared.layer(1).W().data()(0, 0) += 1.0;
+    CHECK(a.layer(1).W().value()(0, 0) == shared.layer(1).W().value()(0, 0));
+    cloned.layer(1).W().data()(0, 0) += 2.0;
+    CHECK(cloned.layer(1).W().value()(0, 0) == doctest::Approx(a.layer(1).W().value()(0, 0) + 1.0));
     auto missing = a.parameter_values();
     missing.erase("b2");
     CHECK_THROWS_WITH_AS(Model<double>::from_parameters(missing, {Activation::tanh,
