@@ -5,6 +5,7 @@
 #include "autograd/ops.hpp"
 
 #include <cmath>
+#include <functional>
 
 namespace xgrad {
 
@@ -14,7 +15,10 @@ using detail::make_result;
 template <class T>
 Tensor<T> add(const Tensor<T>& a, const Tensor<T>& b) {
     detail::broadcast_shape(Op::add, a, b);
-    return make_result<T>(Op::add, a.value() + b.value(), {&a, &b},
+    return make_result<T>(Op::add,
+                          detail::broadcast_zip(a.value(), b.value(), std::plus<T>(),
+                                                [&] { return Array<T>(a.value() + b.value()); }),
+                          {&a, &b},
                           [](const BackwardContext<T>& c) -> InputGrads<T> {
                               return {c.grad, c.grad}; // (a + b)'a = 1, (a + b)'b = 1
                           });
@@ -23,7 +27,10 @@ Tensor<T> add(const Tensor<T>& a, const Tensor<T>& b) {
 template <class T>
 Tensor<T> sub(const Tensor<T>& a, const Tensor<T>& b) {
     detail::broadcast_shape(Op::sub, a, b);
-    return make_result<T>(Op::sub, a.value() - b.value(), {&a, &b},
+    return make_result<T>(Op::sub,
+                          detail::broadcast_zip(a.value(), b.value(), std::minus<T>(),
+                                                [&] { return Array<T>(a.value() - b.value()); }),
+                          {&a, &b},
                           [](const BackwardContext<T>& c) -> InputGrads<T> {
                               // (a - b)'a = 1, (a - b)'b = -1
                               return {c.grad, c.needs(1) ? neg(c.grad) : Tensor<T>()};
@@ -33,7 +40,10 @@ Tensor<T> sub(const Tensor<T>& a, const Tensor<T>& b) {
 template <class T>
 Tensor<T> mul(const Tensor<T>& a, const Tensor<T>& b) {
     detail::broadcast_shape(Op::mul, a, b);
-    return make_result<T>(Op::mul, a.value() * b.value(), {&a, &b},
+    return make_result<T>(Op::mul,
+                          detail::broadcast_zip(a.value(), b.value(), std::multiplies<T>(),
+                                                [&] { return Array<T>(a.value() * b.value()); }),
+                          {&a, &b},
                           [](const BackwardContext<T>& c) -> InputGrads<T> {
                               // (a * b)'a = b, (a * b)'b = a
                               return {c.needs(0) ? mul(c.grad, c.input(1)) : Tensor<T>(),
@@ -44,7 +54,10 @@ Tensor<T> mul(const Tensor<T>& a, const Tensor<T>& b) {
 template <class T>
 Tensor<T> div(const Tensor<T>& a, const Tensor<T>& b) {
     detail::broadcast_shape(Op::div, a, b);
-    return make_result<T>(Op::div, a.value() / b.value(), {&a, &b},
+    return make_result<T>(Op::div,
+                          detail::broadcast_zip(a.value(), b.value(), std::divides<T>(),
+                                                [&] { return Array<T>(a.value() / b.value()); }),
+                          {&a, &b},
                           [](const BackwardContext<T>& c) -> InputGrads<T> {
                               // (a / b)'a = 1 / b, (a / b)'b = -a / b^2 = -(a / b) / b
                               return {c.needs(0) ? div(c.grad, c.input(1)) : Tensor<T>(),
@@ -56,7 +69,7 @@ Tensor<T> div(const Tensor<T>& a, const Tensor<T>& b) {
 template <class T>
 Tensor<T> neg(const Tensor<T>& x) {
     detail::require_defined(Op::neg, x, "input");
-    return make_result<T>(Op::neg, -x.value(), {&x},
+    return make_result<T>(Op::neg, detail::map(x.value(), [](T v) { return -v; }), {&x},
                           [](const BackwardContext<T>& c) -> InputGrads<T> {
                               return {neg(c.grad)}; // (-x)' = -1
                           });
@@ -67,7 +80,7 @@ Tensor<T> add_scalar(const Tensor<T>& x, typename Tensor<T>::value_type k) {
     detail::require_defined(Op::add_scalar, x, "input");
     OpParams params;
     params.scalar = k;
-    return make_result<T>(Op::add_scalar, x.value() + k, {&x},
+    return make_result<T>(Op::add_scalar, detail::map(x.value(), [k](T v) { return v + k; }), {&x},
                           [](const BackwardContext<T>& c) -> InputGrads<T> {
                               return {c.grad}; // (x + k)' = 1
                           },
@@ -79,7 +92,7 @@ Tensor<T> mul_scalar(const Tensor<T>& x, typename Tensor<T>::value_type k) {
     detail::require_defined(Op::mul_scalar, x, "input");
     OpParams params;
     params.scalar = k;
-    return make_result<T>(Op::mul_scalar, x.value() * k, {&x},
+    return make_result<T>(Op::mul_scalar, detail::map(x.value(), [k](T v) { return v * k; }), {&x},
                           [](const BackwardContext<T>& c) -> InputGrads<T> {
                               // (k x)' = k
                               return {mul_scalar(c.grad, static_cast<T>(c.params().scalar))};
