@@ -3,6 +3,7 @@
 #include "autograd/op_support.hpp"
 #include "autograd/ops.hpp"
 
+#include <algorithm>
 #include <numeric>
 
 namespace xgrad {
@@ -24,17 +25,48 @@ Tensor<T> spread(const BackwardContext<T>& c, T scale) {
     return scale == T(1) ? g : mul_scalar(g, scale);
 }
 
+// Sum over one axis of a matrix in a direct loop (the course's db = sum(dZ, axis=1), and
+// every bias gradient sum_to makes): xtensor's general reducer costs several times more.
+// Shape (n, 1) for axis 1, (1, m) for axis 0.
+template <class T>
+Array<T> sum_matrix(const Array<T>& x, std::size_t axis) {
+    const std::size_t n = x.shape()[0], m = x.shape()[1];
+    const T* p = x.data();
+    if (axis == 1) {
+        Array<T> out = Array<T>::from_shape({n, std::size_t(1)});
+        for (std::size_t i = 0; i < n; ++i, p += m) {
+            T s = 0;
+            for (std::size_t j = 0; j < m; ++j) s += p[j];
+            out.data()[i] = s;
+        }
+        return out;
+    }
+    Array<T> out = Array<T>::from_shape({std::size_t(1), m});
+    T* o = out.data();
+    std::fill_n(o, m, T(0));
+    for (std::size_t i = 0; i < n; ++i, p += m)
+        for (std::size_t j = 0; j < m; ++j) o[j] += p[j];
+    return out;
+}
+
 template <class T>
 Tensor<T> reduce(Op op, const Tensor<T>& x, const OpParams& params, bool average) {
     Array<T> out;
     T count;
     if (params.all_axes) {
-        out = Array<T>(xt::sum(x.value(), xt::evaluation_strategy::immediate)());
+        T total = 0;
+        for (const T v : x.value()) total += v;
+        out = Array<T>(total);
         count = static_cast<T>(x.size());
     } else {
         const auto axis = static_cast<std::size_t>(params.axis);
-        out = xt::sum(x.value(), {axis}, xt::evaluation_strategy::immediate);
-        if (params.keepdims) out.reshape(detail::reduced_shape(x.shape(), axis, true));
+        if (x.dim() == 2) {
+            out = sum_matrix(x.value(), axis);
+            if (!params.keepdims) out.reshape(detail::reduced_shape(x.shape(), axis, false));
+        } else {
+            out = xt::sum(x.value(), {axis}, xt::evaluation_strategy::immediate);
+            if (params.keepdims) out.reshape(detail::reduced_shape(x.shape(), axis, true));
+        }
         count = static_cast<T>(x.shape()[axis]);
     }
     if (average) out /= count; // mean of an empty axis is NaN, as numpy's
@@ -110,6 +142,8 @@ Tensor<T> sum_to(const Tensor<T>& x, const Shape& shape) {
     Array<T> out;
     if (axes.empty())
         out = x.value();
+    else if (x.dim() == 2 && axes.size() == 1)
+        out = sum_matrix(x.value(), axes[0]);
     else
         out = xt::sum(x.value(), axes, xt::evaluation_strategy::immediate);
     out.reshape(shape);
