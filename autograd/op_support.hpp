@@ -6,6 +6,7 @@
 #include "autograd/tape.hpp"
 #include "autograd/tensor.hpp"
 
+#include <cmath>
 #include <initializer_list>
 
 namespace xgrad::detail {
@@ -36,6 +37,14 @@ Shape reduced_shape(const Shape& shape, std::size_t axis, bool keepdims);
 template <class T>
 Tensor<T> constant(Array<T>&& value) {
     return Tensor<T>(std::move(value));
+}
+
+// sigmoid(v) = 1 / (1 + e^-v), written with e^-|v| so that it never overflows:
+// sigmoid(+-1000) is exactly 1 or 0, never NaN.
+template <class T>
+inline T sigmoid_of(T v) {
+    const T e = std::exp(-std::abs(v));
+    return v >= 0 ? T(1) / (T(1) + e) : e / (T(1) + e);
 }
 
 // out[i] = f(x[i]) over contiguous data: one loop the compiler vectorises.

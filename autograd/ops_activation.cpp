@@ -37,12 +37,7 @@ Tensor<T> tanh(const Tensor<T>& x) {
 template <class T>
 Tensor<T> sigmoid(const Tensor<T>& x) {
     detail::require_defined(Op::sigmoid, x, "input");
-    // e^-|x| never overflows, so sigmoid(+-1000) is exactly 1 or 0, never NaN.
-    auto stable = [](T v) {
-        const T e = std::exp(-std::abs(v));
-        return v >= 0 ? T(1) / (T(1) + e) : e / (T(1) + e);
-    };
-    return make_result<T>(Op::sigmoid, map(x.value(), stable), {&x},
+    return make_result<T>(Op::sigmoid, map(x.value(), [](T v) { return detail::sigmoid_of(v); }), {&x},
                           [](const BackwardContext<T>& c) -> InputGrads<T> {
                               return {sigmoid_grad(c.grad, c.output)}; // sigmoid' = A (1 - A)
                           });

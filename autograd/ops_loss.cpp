@@ -81,6 +81,17 @@ Tensor<T> binary_cross_entropy_with_logits(const Tensor<T>& logits, const Tensor
             // dZ = G (sigmoid(Z) - Y) / n ; dY = -G Z / n
             const Tensor<T> Z = c.input(0), Y = c.input(1);
             const T scale = T(1) / static_cast<T>(Z.size());
+            if (c.needs(0) && !grad_enabled()) {
+                // A plain backward records nothing: the same arithmetic, in the same order,
+                // as one loop instead of four ops and their four buffers.
+                const T g = c.grad.item();
+                Array<T> dZ = detail::map(Z.value(), [](T v) { return detail::sigmoid_of(v); });
+                const T* y = Y.value().data();
+                T* d = dZ.data();
+                for (std::size_t i = 0, n = dZ.size(); i < n; ++i) d[i] = g * ((d[i] - y[i]) * scale);
+                return {detail::constant(std::move(dZ)),
+                        c.needs(1) ? mul(c.grad, mul_scalar(Z, -scale)) : Tensor<T>()};
+            }
             return {c.needs(0) ? mul(c.grad, mul_scalar(sub(sigmoid(Z), Y), scale)) : Tensor<T>(),
                     c.needs(1) ? mul(c.grad, mul_scalar(Z, -scale)) : Tensor<T>()};
         });
