@@ -21,9 +21,10 @@ namespace {
 std::atomic<long long> g_live{0};
 std::atomic<long long> g_peak{0};
 std::atomic<long long> g_allocations{0};
+std::atomic<bool> g_counting{true};
 
 void* counted(void* p) {
-    if (p) {
+    if (p && g_counting.load(std::memory_order_relaxed)) {
         const auto n = static_cast<long long>(malloc_usable_size(p));
         const long long now = g_live.fetch_add(n, std::memory_order_relaxed) + n;
         long long seen = g_peak.load(std::memory_order_relaxed);
@@ -34,7 +35,7 @@ void* counted(void* p) {
     return p;
 }
 void uncount(void* p) {
-    if (p) g_live.fetch_sub(static_cast<long long>(malloc_usable_size(p)), std::memory_order_relaxed);
+    if (p && g_counting.load(std::memory_order_relaxed)) g_live.fetch_sub(static_cast<long long>(malloc_usable_size(p)), std::memory_order_relaxed);
 }
 } // namespace
 
@@ -46,6 +47,7 @@ void free(void* p) {
 }
 void* calloc(std::size_t count, std::size_t n) { return counted(__libc_calloc(count, n)); }
 void* realloc(void* p, std::size_t n) {
+    if (!g_counting.load(std::memory_order_relaxed)) return __libc_realloc(p, n);
     // glibc's realloc may free p or return it resized: take p out first, count the result.
     const long long before = p ? static_cast<long long>(malloc_usable_size(p)) : 0;
     void* q = __libc_realloc(p, n);
@@ -77,4 +79,5 @@ long long live() { return g_live.load(std::memory_order_relaxed); }
 long long peak() { return g_peak.load(std::memory_order_relaxed); }
 void reset_peak() { g_peak.store(live(), std::memory_order_relaxed); }
 long long allocations() { return g_allocations.load(std::memory_order_relaxed); }
+void counting(bool on) { g_counting.store(on, std::memory_order_relaxed); }
 } // namespace xgrad::bench::memory

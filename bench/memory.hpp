@@ -17,7 +17,11 @@ long long live();
 long long peak();
 /// Starts a new peak from the current live bytes.
 void reset_peak();
-/// Number of allocations since the program started (malloc, calloc, realloc, aligned).
+/// Number of allocations counted so far (malloc, calloc, realloc, aligned).
 long long allocations();
+/// Turns counting off (for timed steps: counting costs a few ns per call, which would tax
+/// the columns that allocate) or back on. Blocks that cross a switch make live() drift,
+/// so only differences taken with counting on, around work done with it on, mean anything.
+void counting(bool on);
 
 } // namespace xgrad::bench::memory

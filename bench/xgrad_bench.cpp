@@ -68,8 +68,9 @@ const std::vector<Config> configs = {
 
 struct Options {
     double seconds_per_column = 2.0; // timing budget per column and configuration
-    int rounds = 5;                  // timing blocks per column, interleaved across columns
+    int rounds = 20;                 // most timing blocks per column, interleaved across columns
     long flat_steps = 10000;
+    long steps = 0; // timed steps per column and round; 0: sized from the time budget
     std::string only;  // run one configuration
     std::string column; // run one column (for profiling; its ratios are then to itself)
     std::string extra; // TSV rows from bench.py to merge into the table
@@ -153,18 +154,28 @@ std::vector<Row> run_config(const Config& config, const Options& options) {
         }
     }
 
-    // Time: one timed step per column to size the blocks, then `rounds` blocks per
-    // column, interleaved so a burst of load on the machine hits every column alike.
+    // Time, with heap counting off (it costs a few ns per allocation, which would tax the
+    // columns that allocate). One timed step per column sizes the blocks; then the columns
+    // take turns, a block each per round, so that the machine's changing load (other
+    // processes, a neighbour on the host) falls on every column alike. Up to `rounds`
+    // rounds, fewer (at least 5) when a step is long: large runs ~5 steps per column.
+    memory::counting(false);
     std::vector<std::vector<double>> times(columns.size());
-    std::vector<long> block(columns.size());
+    std::vector<double> first(columns.size());
     for (std::size_t i = 0; i < columns.size(); ++i) {
         const auto t0 = Clock::now();
         columns[i]->step();
-        const double s = std::chrono::duration<double>(Clock::now() - t0).count();
-        block[i] = std::clamp<long>(long(options.seconds_per_column / options.rounds / std::max(s, 1e-7)),
-                                    2, 20000);
+        first[i] = std::max(std::chrono::duration<double>(Clock::now() - t0).count(), 1e-7);
     }
-    for (int r = 0; r < options.rounds; ++r)
+    const double slowest = *std::max_element(first.begin(), first.end());
+    const int rounds =
+        std::min(options.rounds, std::max(5, int(options.seconds_per_column / slowest)));
+    std::vector<long> block(columns.size());
+    for (std::size_t i = 0; i < columns.size(); ++i)
+        block[i] = options.steps > 0
+                       ? options.steps
+                       : std::clamp<long>(long(options.seconds_per_column / rounds / first[i]), 1, 20000);
+    for (int r = 0; r < rounds; ++r)
         for (std::size_t i = 0; i < columns.size(); ++i)
             for (long k = 0; k < block[i]; ++k) {
                 const auto t0 = Clock::now();
@@ -181,6 +192,8 @@ std::vector<Row> run_config(const Config& config, const Options& options) {
             std::exit(1);
         }
     }
+    columns.clear();
+    memory::counting(true);
     return rows;
 }
 
@@ -274,10 +287,11 @@ int main(int argc, char** argv) {
         else if (arg == "--config") options.only = value();
         else if (arg == "--extra") options.extra = value();
         else if (arg == "--column") options.column = value();
+        else if (arg == "--steps") options.steps = std::atol(value().c_str());
         else {
             std::fprintf(stderr,
                          "usage: xgrad_bench [--config tiny|course|medium|large] [--seconds S "
-                         "per column] [--rounds R] [--flat-steps N] [--extra python.tsv] [--column floor|xgrad|libtorch]\n");
+                         "per column] [--rounds R] [--steps N per round] [--flat-steps N] [--extra python.tsv] [--column floor|xgrad|libtorch]\n");
             return arg == "--help" ? 0 : 2;
         }
     }

@@ -39,7 +39,11 @@ public:
         const T lr = m_p.learning_rate;
         for (std::size_t l = 1; l <= L; ++l)
             for (Tensor<T>* p : {&m_W[l], &m_b[l]}) {
-                p->data() -= lr * p->grad();
+                // W := W - lr dW as nn's SGD writes it: one loop, no temporary (xtensor's
+                // `W -= lr * dW` evaluates into a temporary the size of W first).
+                T* w = p->data().data();
+                const T* g = p->grad().data();
+                for (std::size_t i = 0, n = p->size(); i < n; ++i) w[i] -= lr * g[i];
                 p->zero_grad();
             }
         m_cost = static_cast<double>(J.item());
