@@ -157,8 +157,35 @@ Evaluation evaluate(const Model<T>& model, const Tensor<T>& X, const Tensor<T>& 
 }
 
 template <class T>
-Evaluation evaluate(const Model<T>& model, const Array<T>& X, const Array<T>& Y) {
-    return evaluate(model, Tensor<T>(X), Tensor<T>(Y));
+Evaluation evaluate(const Model<T>& model, const Array<T>& X, const Array<T>& Y,
+                    std::size_t batch_size) {
+    if (X.dimension() != 2 || Y.dimension() != 2 || X.shape()[1] != Y.shape()[1])
+        throw ShapeError("evaluate: X " + to_string(X.shape()) + " and Y " +
+                         to_string(Y.shape()) +
+                         " must be matrices with one column per example (same m)");
+    const std::size_t m = X.shape()[1];
+    if (batch_size == 0 || batch_size >= m) return evaluate(model, Tensor<T>(X), Tensor<T>(Y));
+    const Loss loss = model.loss_kind();
+    NoGrad no_grad;
+    std::vector<std::size_t> columns(batch_size);
+    double loss_sum = 0;
+    std::size_t correct = 0, total = 0;
+    for (std::size_t start = 0; start < m; start += batch_size) {
+        const std::size_t count = std::min(batch_size, m - start);
+        std::iota(columns.begin(), columns.begin() + count, start);
+        Tensor<T> Xb(Array<T>::from_shape({X.shape()[0], count}));
+        Tensor<T> Yb(Array<T>::from_shape({Y.shape()[0], count}));
+        gather_columns(X, columns.data(), Xb.data());
+        gather_columns(Y, columns.data(), Yb.data());
+        const Tensor<T> ZL = model.logits(Xb);
+        // Each chunk's cost is a mean over its columns: weight it by their number.
+        loss_sum += static_cast<double>(model.loss_from_logits(ZL, Yb).item()) *
+                    static_cast<double>(count);
+        correct += correct_from_logits(loss, ZL.value(), Yb.value());
+        total += decisions(loss, Yb.value());
+    }
+    return {loss_sum / static_cast<double>(m),
+            static_cast<double>(correct) / static_cast<double>(total)};
 }
 
 template <class T>
@@ -179,7 +206,7 @@ double categorical_accuracy(const Array<T>& AL, const Array<T>& Y) {
     template T train_step(const Model<T>&, Optimizer<T>&, const Tensor<T>&, const Tensor<T>&);   \
     template std::vector<EpochStats> fit(const Model<T>&, Optimizer<T>&, const Array<T>&,        \
                                          const Array<T>&, const FitOptions&);                    \
-    template Evaluation evaluate(const Model<T>&, const Array<T>&, const Array<T>&);             \
+    template Evaluation evaluate(const Model<T>&, const Array<T>&, const Array<T>&, std::size_t); \
     template Evaluation evaluate(const Model<T>&, const Tensor<T>&, const Tensor<T>&);           \
     template double binary_accuracy(const Array<T>&, const Array<T>&);                           \
     template double categorical_accuracy(const Array<T>&, const Array<T>&);

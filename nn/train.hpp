@@ -58,9 +58,13 @@ struct Evaluation {
     double accuracy = 0;
 };
 
-/// Cost and accuracy of the model on (X, Y), without recording (NoGrad).
+/// Cost and accuracy of the model on (X, Y), without recording (NoGrad), in chunks of
+/// `batch_size` columns so that a large test set needs no copy of itself and no activations
+/// for every example at once (0: one pass over all columns).
 template <class T>
-Evaluation evaluate(const Model<T>& model, const Array<T>& X, const Array<T>& Y);
+Evaluation evaluate(const Model<T>& model, const Array<T>& X, const Array<T>& Y,
+                    std::size_t batch_size = 4096);
+/// The same in one pass over tensors already made.
 template <class T>
 Evaluation evaluate(const Model<T>& model, const Tensor<T>& X, const Tensor<T>& Y);
 

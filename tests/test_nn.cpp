@@ -549,6 +549,10 @@ TEST_CASE("the course's planar network reaches 90% training accuracy") {
     CHECK(result.accuracy >= 0.90);
     CHECK(history.back().loss < history.front().loss);
     CHECK(binary_accuracy(model.predict_proba(X), Y) == doctest::Approx(result.accuracy));
+    // In chunks of 64 columns (the last one 16): the same cost and accuracy.
+    const Evaluation chunked = evaluate(model, X, Y, 64);
+    CHECK(chunked.loss == doctest::Approx(result.loss).epsilon(1e-12));
+    CHECK(chunked.accuracy == result.accuracy);
 }
 
 TEST_CASE("fit reports each batch and epoch; full batch equals hand-written steps") {
