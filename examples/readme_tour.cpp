@@ -1,0 +1,33 @@
+// The README's tour, compiled and run by the tests' build so the README cannot drift.
+#include "autograd/autograd.hpp"
+#include "nn/nn.hpp"
+
+#include <iostream>
+
+using namespace xgrad;
+
+int main() {
+    Tensor<> W(Array<double>{{0.1, -0.2}, {0.4, 0.3}}, /*requires_grad=*/true, "W[1]");
+    Tensor<> b(Array<double>({2, 1}, 0.0), true, "b[1]");
+    Tensor<> X(Array<double>{{1.0, 2.0, 3.0}, {0.5, -1.0, 2.0}}); // (n_x, m): one column per example
+    Tensor<> Y(Array<double>{{1.0, 0.0, 1.0}, {0.0, 1.0, 1.0}});
+
+    Tensor<> Z = (matmul(W, X) + b).label("Z[1]"); // b (2,1) broadcasts over the m columns
+    Tensor<> cost = binary_cross_entropy_with_logits(Z, Y); // stable for logits of +-1000
+    cost.backward();                                        // walks the tape in reverse
+    std::cout << "cost " << cost.item() << "\ndW\n" << W.grad() << "\ndb\n" << b.grad() << "\n";
+
+    nn::Model<> model({2, 8, 2}, {nn::Activation::tanh, nn::Activation::sigmoid}, nn::Init::xavier,
+                      /*seed=*/1);
+    nn::Adam<> adam(model.parameters(), 0.01);
+    double first = 0, last = 0;
+    for (int epoch = 0; epoch < 1000; ++epoch) {
+        Tensor<> J = model.loss(X, Y); // sigmoid folded into the stable cross-entropy from logits
+        J.backward();
+        adam.step();      // the course's update_parameters_with_adam
+        adam.zero_grad(); // backward adds up: forget this step's gradients
+        (epoch == 0 ? first : last) = J.item();
+    }
+    std::cout << "model " << model.summary() << ": cost " << first << " -> " << last << "\n";
+    return last < first ? 0 : 1;
+}
