@@ -75,7 +75,7 @@ const GraphTensor* Graph::find(const std::string& label) const {
     return nullptr;
 }
 
-const GraphTensor* Graph::find(const void* address) const {
+const GraphTensor* Graph::find_address(const void* address) const {
     const auto it = m_by_address.find(address);
     return it == m_by_address.end() ? nullptr : &tensors[it->second];
 }
@@ -337,7 +337,7 @@ StepThrough<T>::StepThrough(const Tensor<T>& output, const BackwardOptions& opti
       m_walk(std::make_unique<BackwardWalk<T>>(std::vector<Tensor<T>>{output},
                                                std::vector<Tensor<T>>{}, options)) {
     // The seed is the first gradient gathered: dL = 1 at the loss.
-    if (const GraphTensor* root = m_graph.find(output.id()))
+    if (const GraphTensor* root = m_graph.find(output))
         m_gathered.emplace(root->id, Array<T>(xt::ones<T>(output.shape())));
 }
 
@@ -350,7 +350,7 @@ bool StepThrough<T>::step() {
     if (!m_walk->step(&report))
         return false;
     const auto id_of = [&](const Tensor<T>& t) {
-        const GraphTensor* g = t.defined() ? m_graph.find(t.id()) : nullptr;
+        const GraphTensor* g = m_graph.find(t);
         return g ? g->id : GraphTensor::none;
     };
     StepInfo info;

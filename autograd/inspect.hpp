@@ -100,8 +100,14 @@ struct Graph {
     std::size_t op_count() const;
     /// The first tensor labelled `label`, or nullptr.
     const GraphTensor* find(const std::string& label) const;
+    const GraphTensor* find(const char* label) const { return find(std::string(label)); }
+    /// The node of `tensor` (matched by Tensor::id()), or nullptr.
+    template <class T>
+    const GraphTensor* find(const Tensor<T>& tensor) const {
+        return tensor.defined() ? find_address(tensor.id()) : nullptr;
+    }
     /// The tensor whose Tensor::id() is `address`, or nullptr.
-    const GraphTensor* find(const void* address) const;
+    const GraphTensor* find_address(const void* address) const;
 
 private:
     friend struct GraphBuilder;

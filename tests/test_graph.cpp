@@ -415,6 +415,11 @@ TEST_CASE("the broadcast ledger names the b[l] reductions of a 3-layer network")
         CHECK(graph.tensors[b.input].role == Role::parameter);
     }
     CHECK(graph.warnings.empty());
+    REQUIRE(graph.find("Z[2]") != nullptr);
+    CHECK(graph.find("Z[2]")->op == Op::linear);
+    CHECK(graph.find(net.Z[2]) == graph.find("Z[2]"));
+    CHECK(graph.find(Tensor<double>()) == nullptr);
+    CHECK(graph.find("no such label") == nullptr);
 
     // Written as Z = W A + b with matmul and add, the same broadcast is found in add.
     Tensor<double> Z = matmul(net.W[1], net.X) + net.b[1];
