@@ -79,67 +79,83 @@ T train_step(const Model<T>& model, Optimizer<T>& optimizer, const Tensor<T>& X,
 }
 
 template <class T>
-std::vector<EpochStats> fit(const Model<T>& model, Optimizer<T>& optimizer, const Array<T>& X,
-                            const Array<T>& Y, const FitOptions& options) {
-    const Loss loss = model.loss_kind();
+Trainer<T>::Trainer(const Model<T>& model, Optimizer<T>& optimizer, const Array<T>& X,
+                    const Array<T>& Y, FitOptions options)
+    : m_model(model), m_optimizer(optimizer), m_X(X), m_Y(Y), m_options(std::move(options)),
+      m_loss(model.loss_kind()) {
     if (X.dimension() != 2 || Y.dimension() != 2 || X.shape()[1] != Y.shape()[1])
         throw ShapeError("fit: X " + to_string(X.shape()) + " and Y " + to_string(Y.shape()) +
                          " must be matrices with one column per example (same m)");
     const std::size_t m = X.shape()[1];
     if (m == 0) throw ShapeError("fit: no examples (m = 0)");
-    const std::size_t size =
-        options.batch_size == 0 || options.batch_size >= m ? m : options.batch_size;
-    const bool full_batch = size == m;
-
+    const std::size_t batch = m_options.batch_size;
+    m_size = batch == 0 || batch >= m ? m : batch;
     // Batch tensors are made once and refilled in place every epoch: no allocation per step.
-    std::vector<Tensor<T>> Xb, Yb;
-    if (full_batch) {
-        Xb.emplace_back(X);
-        Yb.emplace_back(Y);
+    // A full batch is X itself, copied once into its tensor.
+    if (m_size == m) {
+        m_Xb.emplace_back(X);
+        m_Yb.emplace_back(Y);
+        m_filled = true;
     } else {
-        for (std::size_t start = 0; start < m; start += size) {
-            const std::size_t count = std::min(size, m - start);
-            Xb.emplace_back(Array<T>::from_shape({X.shape()[0], count}));
-            Yb.emplace_back(Array<T>::from_shape({Y.shape()[0], count}));
+        for (std::size_t start = 0; start < m; start += m_size) {
+            const std::size_t count = std::min(m_size, m - start);
+            m_Xb.emplace_back(Array<T>::from_shape({X.shape()[0], count}));
+            m_Yb.emplace_back(Array<T>::from_shape({Y.shape()[0], count}));
         }
     }
-    std::mt19937 generator(options.seed);
-    std::vector<std::size_t> order(m);
-    std::iota(order.begin(), order.end(), std::size_t(0));
+}
 
+template <class T>
+EpochStats Trainer<T>::train_epoch(std::size_t epoch) {
+    const auto start_time = Clock::now();
+    const std::size_t m = examples();
+    // One full batch is never shuffled: the order of columns cannot change its gradient.
+    if (!m_filled || (m_options.shuffle && m_Xb.size() > 1)) {
+        std::vector<std::size_t> order(m);
+        std::iota(order.begin(), order.end(), std::size_t(0));
+        if (m_options.shuffle) {
+            std::seed_seq seed{m_options.seed, static_cast<unsigned>(epoch)};
+            std::mt19937 generator(seed);
+            order = shuffled_columns(m, generator);
+        }
+        for (std::size_t i = 0; i < m_Xb.size(); ++i) {
+            gather_columns(m_X, order.data() + i * m_size, m_Xb[i].data());
+            gather_columns(m_Y, order.data() + i * m_size, m_Yb[i].data());
+        }
+        m_filled = true;
+    }
+    double loss_sum = 0;
+    std::size_t correct = 0, total = 0, done = 0;
+    for (std::size_t i = 0; i < m_Xb.size(); ++i) {
+        m_optimizer.zero_grad();
+        const Tensor<T> ZL = m_model.logits(m_Xb[i]);
+        const Tensor<T> J = m_model.loss_from_logits(ZL, m_Yb[i]);
+        J.backward();
+        m_optimizer.step();
+
+        const std::size_t count = m_Xb[i].shape()[1];
+        const double batch_loss = static_cast<double>(J.item());
+        loss_sum += batch_loss * static_cast<double>(count);
+        correct += correct_from_logits(m_loss, ZL.value(), m_Yb[i].value());
+        total += decisions(m_loss, m_Yb[i].value());
+        done += count;
+        if (m_options.on_batch)
+            m_options.on_batch(BatchProgress{epoch, m_options.epochs, i + 1, m_Xb.size(), done,
+                                             m, batch_loss, seconds_since(start_time)});
+    }
+    return EpochStats{epoch, loss_sum / static_cast<double>(m),
+                      static_cast<double>(correct) / static_cast<double>(total),
+                      seconds_since(start_time)};
+}
+
+template <class T>
+std::vector<EpochStats> fit(const Model<T>& model, Optimizer<T>& optimizer, const Array<T>& X,
+                            const Array<T>& Y, const FitOptions& options) {
+    Trainer<T> trainer(model, optimizer, X, Y, options);
     std::vector<EpochStats> history;
     history.reserve(options.epochs);
     for (std::size_t epoch = 1; epoch <= options.epochs; ++epoch) {
-        const auto start_time = Clock::now();
-        if (!full_batch && (options.shuffle || epoch == 1)) {
-            if (options.shuffle) order = shuffled_columns(m, generator);
-            for (std::size_t i = 0; i < Xb.size(); ++i) {
-                gather_columns(X, order.data() + i * size, Xb[i].data());
-                gather_columns(Y, order.data() + i * size, Yb[i].data());
-            }
-        }
-        double loss_sum = 0;
-        std::size_t correct = 0, total = 0, done = 0;
-        for (std::size_t i = 0; i < Xb.size(); ++i) {
-            optimizer.zero_grad();
-            const Tensor<T> ZL = model.logits(Xb[i]);
-            const Tensor<T> J = model.loss_from_logits(ZL, Yb[i]);
-            J.backward();
-            optimizer.step();
-
-            const std::size_t count = Xb[i].shape()[1];
-            const double batch_loss = static_cast<double>(J.item());
-            loss_sum += batch_loss * static_cast<double>(count);
-            correct += correct_from_logits(loss, ZL.value(), Yb[i].value());
-            total += decisions(loss, Yb[i].value());
-            done += count;
-            if (options.on_batch)
-                options.on_batch(BatchProgress{epoch, options.epochs, i + 1, Xb.size(), done, m,
-                                               batch_loss, seconds_since(start_time)});
-        }
-        history.push_back(EpochStats{epoch, loss_sum / static_cast<double>(m),
-                                     static_cast<double>(correct) / static_cast<double>(total),
-                                     seconds_since(start_time)});
+        history.push_back(trainer.train_epoch(epoch));
         if (options.on_epoch) options.on_epoch(history.back());
     }
     return history;
@@ -213,5 +229,8 @@ double categorical_accuracy(const Array<T>& AL, const Array<T>& Y) {
 XGRAD_INSTANTIATE(float)
 XGRAD_INSTANTIATE(double)
 #undef XGRAD_INSTANTIATE
+
+template class Trainer<float>;
+template class Trainer<double>;
 
 } // namespace xgrad::nn

@@ -48,10 +48,47 @@ T train_step(const Model<T>& model, Optimizer<T>& optimizer, const Tensor<T>& X,
              const Tensor<T>& Y);
 
 /// Trains for options.epochs epochs of mini-batches of X (n_x, m) against Y (k, m), and
-/// returns each epoch's figures.
+/// returns each epoch's figures. (A Trainer run for epochs 1..options.epochs.)
 template <class T>
 std::vector<EpochStats> fit(const Model<T>& model, Optimizer<T>& optimizer, const Array<T>& X,
                             const Array<T>& Y, const FitOptions& options = {});
+
+/// Trains epoch by epoch, keeping the mini-batch buffers from one epoch to the next: for loops
+/// that report, evaluate or checkpoint between epochs. Epoch e's shuffle depends only on
+/// options.seed and e, so a run resumed at epoch e shuffles as the uninterrupted run did.
+/// X and Y are borrowed: keep them alive and unchanged while the trainer is used.
+template <class T>
+class Trainer {
+public:
+    Trainer(const Model<T>& model, Optimizer<T>& optimizer, const Array<T>& X, const Array<T>& Y,
+            FitOptions options = {});
+    // The trainer would borrow a temporary that dies at the end of the statement.
+    Trainer(const Model<T>&, Optimizer<T>&, Array<T>&&, const Array<T>&, FitOptions = {}) = delete;
+    Trainer(const Model<T>&, Optimizer<T>&, const Array<T>&, Array<T>&&, FitOptions = {}) = delete;
+
+    /// Trains epoch number `epoch` (1-based: it picks the shuffle and is reported to
+    /// on_batch); calls options.on_batch after each mini-batch, not on_epoch.
+    EpochStats train_epoch(std::size_t epoch);
+    /// Mini-batches per epoch.
+    std::size_t batches() const { return m_Xb.size(); }
+    /// m, examples per epoch.
+    std::size_t examples() const { return m_X.shape()[1]; }
+    const FitOptions& options() const { return m_options; }
+
+private:
+    const Model<T>& m_model;
+    Optimizer<T>& m_optimizer;
+    const Array<T>& m_X;
+    const Array<T>& m_Y;
+    FitOptions m_options;
+    Loss m_loss;
+    std::size_t m_size;                  // columns per batch (the last may have fewer)
+    std::vector<Tensor<T>> m_Xb, m_Yb;   // refilled in place every epoch
+    bool m_filled = false;
+};
+
+extern template class Trainer<float>;
+extern template class Trainer<double>;
 
 struct Evaluation {
     double loss = 0;

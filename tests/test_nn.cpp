@@ -446,6 +446,36 @@ TEST_CASE("optimiser state can be saved and loaded: training resumes identically
     }
 }
 
+TEST_CASE("a Trainer resumed at epoch 3 from parameters and state ends where the full run does") {
+    const auto [X, Y] = planar<double>(5);
+    const std::vector<std::size_t> dims = {2, 6, 1};
+    const std::vector<Activation> g = {Activation::leaky_relu, Activation::sigmoid};
+    FitOptions options;
+    options.batch_size = 50;
+    options.seed = 12;
+    Model<double> full(dims, g, Init::he, 1);
+    Adam<double> adam_full(full.parameters(), 0.01);
+    Trainer<double> trainer(full, adam_full, X, Y, options);
+    CHECK(trainer.batches() == 8);
+    trainer.train_epoch(1);
+    trainer.train_epoch(2);
+    // The checkpoint: parameter values and optimiser state after epoch 2.
+    const auto saved_parameters = full.parameter_values();
+    const auto saved_state = adam_full.state();
+    trainer.train_epoch(3);
+    const EpochStats last = trainer.train_epoch(4);
+
+    Model<double> resumed(dims, g, Init::he, 77);
+    resumed.load_parameters(saved_parameters);
+    Adam<double> adam_resumed(resumed.parameters(), 0.01);
+    adam_resumed.load_state(saved_state);
+    Trainer<double> again(resumed, adam_resumed, X, Y, options);
+    again.train_epoch(3);
+    const EpochStats last_again = again.train_epoch(4);
+    CHECK(resumed.parameter_values() == full.parameter_values());
+    CHECK(last_again.loss == last.loss);
+}
+
 TEST_CASE("load_state refuses a state of another shape or optimiser") {
     OneParameter p;
     Adam<double> adam(p.params(), 0.01);
