@@ -60,7 +60,7 @@ Tensor<T> matmul(const Tensor<T>& a, const Tensor<T>& b, bool transpose_a, bool 
             "matmul: inner dimensions differ: " + describe(a) + (transpose_a ? "^T" : "") +
             " @ " + describe(b) + (transpose_b ? "^T" : "") + ": " + std::to_string(k) +
             " != " + std::to_string(kb)));
-    Array<T> out = Array<T>::from_shape({m, n});
+    Array<T> out = detail::new_array<T>({m, n});
     product(a.value(), transpose_a, b.value(), transpose_b, T(0), out);
     OpParams params;
     params.transpose_a = transpose_a;
@@ -93,7 +93,7 @@ Tensor<T> linear(const Tensor<T>& W, const Tensor<T>& A, const Tensor<T>& b) {
         throw ShapeError(detail::in_scope("linear: b " + describe(b) + " must be (" +
                                           std::to_string(n) + ", 1) for W " + describe(W)));
     // Z = W A + b: start from b in every column, then let BLAS add W A (beta = 1).
-    Array<T> Z = Array<T>::from_shape({n, m});
+    Array<T> Z = detail::new_array<T>({n, m});
     const T* bias = b.value().data();
     for (std::size_t i = 0; i < n; ++i) std::fill_n(Z.data() + i * m, m, bias[i]);
     product(W.value(), false, A.value(), false, T(1), Z);
