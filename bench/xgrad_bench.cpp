@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -78,8 +79,17 @@ struct Options {
 
 struct Row {
     std::string config, dtype, column;
-    double ms = NAN, ratio = NAN, mb = NAN, mb_ratio = NAN, allocs = NAN;
+    double ms = NAN, ratio = NAN, cpu_ms = NAN, cpu_ratio = NAN, mb = NAN, mb_ratio = NAN,
+           allocs = NAN;
 };
+
+// CPU time of the whole process (every thread), in ms: unlike the wall clock, it does not
+// count the time other processes hold the CPU, so it is the steadier figure on a busy machine.
+double process_cpu_ms() {
+    timespec t{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return double(t.tv_sec) * 1e3 + double(t.tv_nsec) * 1e-6;
+}
 
 double median(std::vector<double> v) {
     std::sort(v.begin(), v.end());
@@ -175,16 +185,22 @@ std::vector<Row> run_config(const Config& config, const Options& options) {
         block[i] = options.steps > 0
                        ? options.steps
                        : std::clamp<long>(long(options.seconds_per_column / rounds / first[i]), 1, 20000);
+    std::vector<std::vector<double>> cpu_times(columns.size());
     for (int r = 0; r < rounds; ++r)
-        for (std::size_t i = 0; i < columns.size(); ++i)
+        for (std::size_t i = 0; i < columns.size(); ++i) {
+            const double cpu0 = process_cpu_ms();
             for (long k = 0; k < block[i]; ++k) {
                 const auto t0 = Clock::now();
                 columns[i]->step();
                 times[i].push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
             }
+            cpu_times[i].push_back((process_cpu_ms() - cpu0) / double(block[i]));
+        }
     for (std::size_t i = 0; i < columns.size(); ++i) {
         rows[i].ms = median(times[i]);
         rows[i].ratio = rows[i].ms / rows[0].ms;
+        rows[i].cpu_ms = median(cpu_times[i]);
+        rows[i].cpu_ratio = rows[i].cpu_ms / rows[0].cpu_ms;
         rows[i].mb_ratio = rows[i].mb / rows[0].mb;
         if (!std::isfinite(columns[i]->cost())) {
             std::fprintf(stderr, "%s %s: %s's cost is %g\n", config.name.c_str(), dtype,
@@ -258,6 +274,8 @@ void print_rows(const std::vector<Row>& rows) {
         std::printf("%-7s %-4s %-13s", r.config.c_str(), r.dtype.c_str(), r.column.c_str());
         print_number(r.ms, "%*.4f", 11);
         print_number(r.ratio, "%*.2f", 9);
+        print_number(r.cpu_ms, "%*.4f", 11);
+        print_number(r.cpu_ratio, "%*.2f", 9);
         print_number(r.mb, "%*.3f", 11);
         print_number(r.mb_ratio, "%*.2f", 9);
         print_number(r.allocs, "%*.0f", 13);
@@ -312,10 +330,12 @@ int main(int argc, char** argv) {
 #endif
     std::printf(" (XGRAD_BENCH_THREADS=%d; OPENBLAS_NUM_THREADS=%s)\n", threads,
                 std::getenv("OPENBLAS_NUM_THREADS") ? std::getenv("OPENBLAS_NUM_THREADS") : "unset");
-    std::printf("peak MB: heap bytes above the data during init and 3 steps; allocs/step: heap "
+    std::printf("ms/step: median wall time of a step; cpu ms: median process CPU time per step "
+                "(blocks of steps; steadier when other processes load the machine)\n"
+                "peak MB: heap bytes above the data during init and 3 steps; allocs/step: heap "
                 "allocations in one step\n\n");
-    std::printf("%-7s %-4s %-13s%11s%9s%11s%9s%13s\n", "config", "type", "column", "ms/step",
-                "x floor", "peak MB", "x floor", "allocs/step");
+    std::printf("%-7s %-4s %-13s%11s%9s%11s%9s%11s%9s%13s\n", "config", "type", "column", "ms/step",
+                "x floor", "cpu ms", "x floor", "peak MB", "x floor", "allocs/step");
 
     const std::vector<Row> extra = options.extra.empty() ? std::vector<Row>{} : read_extra(options.extra);
     bool any = false;
