@@ -49,6 +49,9 @@ template <class T>
 std::unique_ptr<Column> make_floor_column(const Problem<T>& problem);
 template <class T>
 std::unique_ptr<Column> make_xgrad_column(const Problem<T>& problem);
+/// The same step through nn: Model, its loss, GradientDescent.
+template <class T>
+std::unique_ptr<Column> make_nn_column(const Problem<T>& problem);
 #ifdef XGRAD_BENCH_TORCH
 template <class T>
 std::unique_ptr<Column> make_torch_column(const Problem<T>& problem);

@@ -115,6 +115,7 @@ std::vector<Row> run_config(const Config& config, const Options& options) {
     std::vector<std::pair<std::string, Factory>> factories = {
         {"floor", [&] { return make_floor_column(problem); }},
         {"xgrad", [&] { return make_xgrad_column(problem); }},
+        {"xgrad nn", [&] { return make_nn_column(problem); }},
 #ifdef XGRAD_BENCH_TORCH
         {"libtorch", [&] { return make_torch_column(problem); }},
 #endif
