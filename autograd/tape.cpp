@@ -219,22 +219,42 @@ bool BackwardWalk<T>::step(BackwardStep<T>* report) {
 
         GradMode mode(m_options.create_graph); // record the backward ops only when asked to
         const Tensor<T> output(node);
-        InputGrads<T> grads = node->backward(BackwardContext<T>{g, output, *node});
+        // Under anomaly detection the gradients are checked below, naming this op; the ops
+        // its rule and sum_to use inside would otherwise report the NaN as theirs ("div").
+        const bool anomaly = t_anomaly;
+        t_anomaly = false;
+        InputGrads<T> grads;
+        try {
+            grads = node->backward(BackwardContext<T>{g, output, *node});
+            for (std::size_t i = 0; i < node->n_inputs; ++i) {
+                const auto& input = node->inputs[i];
+                // The engine, not the op, undoes broadcasting: sum back to the input's shape.
+                if (input && input->requires_grad && grads[i].defined() &&
+                    grads[i].shape() != input->value.shape())
+                    grads[i] = sum_to(grads[i], input->value.shape());
+            }
+        } catch (...) {
+            t_anomaly = anomaly;
+            throw;
+        }
+        t_anomaly = anomaly;
         if (report) *report = BackwardStep<T>{output, g, {}, {}};
         for (std::size_t i = 0; i < node->n_inputs; ++i) {
             const auto& input = node->inputs[i];
             Tensor<T>& gi = grads[i];
             if (input && input->requires_grad && gi.defined()) {
-                // The engine, not the op, undoes broadcasting: sum back to the input's shape.
-                if (gi.shape() != input->value.shape()) gi = sum_to(gi, input->value.shape());
-                if (anomaly_detection_enabled() && !all_finite(gi.value()))
+                if (anomaly && !all_finite(gi.value())) {
+                    std::string shapes;
+                    for (std::size_t k = 0; k < node->n_inputs; ++k)
+                        shapes += (k ? ", " : "") + to_string(node->input_shapes[k]);
                     throw AnomalyError(
                         "anomaly: backward of " + std::string(op.name) + " (tape entry " +
                         std::to_string(node->sequence) +
-                        (node->label.empty() ? "" : ", " + node->label) +
+                        (node->label.empty() ? "" : ", " + node->label) + ", inputs " + shapes +
                         ") sent NaN or Inf to its input " + std::to_string(i) + " " +
                         describe(Tensor<T>(input)) +
                         (node->scope ? " [made in " + *node->scope + "]" : ""));
+                }
                 send(input, gi);
             } else {
                 gi = Tensor<T>();

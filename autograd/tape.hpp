@@ -101,6 +101,8 @@ public:
     std::vector<Tensor<T>> nodes() const;
     /// Number of slots, live or dead, currently held (for tests of memory growth).
     std::size_t slots() const { return m_entries.size(); }
+    /// The sequence number the next recorded op will get (its tape position).
+    std::uint64_t next_sequence() const { return m_next_sequence; }
     /// Drop every entry (nodes stay alive while tensors hold them).
     void clear() {
         m_entries.clear();

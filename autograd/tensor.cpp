@@ -287,7 +287,7 @@ Tensor<T> make_result(Op op, Array<T>&& value, std::initializer_list<const Tenso
                                     " produced NaN or Inf in its output " +
                                     to_string(impl->value.shape()) + " from inputs " + shapes +
                                     " (tape position " +
-                                    std::to_string(Tape<T>::current().slots()) + ")"));
+                                    std::to_string(Tape<T>::current().next_sequence()) + ")"));
     }
     if (!needs_grad) return Tensor<T>(std::move(impl));
     impl->requires_grad = true;
