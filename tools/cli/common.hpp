@@ -46,6 +46,7 @@ struct Defaults {
     std::string init, optimizer;
     double learning_rate = 0;
     std::size_t epochs = 0, batch_size = 0;
+    double decay = 1; ///< the learning rate is multiplied by this after every epoch
 };
 Defaults defaults_for(DataKind kind);
 

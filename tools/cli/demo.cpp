@@ -44,6 +44,7 @@ TrainSettings demo_settings(DataKind kind, const std::string& data_dir) {
     s.net.init = nn::parse_init(d.init);
     s.optimizer = d.optimizer;
     s.learning_rate = d.learning_rate;
+    s.decay = d.decay;
     s.epochs = d.epochs;
     s.batch_size = d.batch_size;
     return s;

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <limits>
 
@@ -21,6 +22,9 @@ Flags train_flags() {
     declare_network_flags(f);
     f.option("optimizer", "NAME", "", "gd, momentum or adam (default per data set)")
         .option("lr", "ALPHA", "", "learning rate (default per data set)")
+        .option("decay", "F", "",
+                "multiply the learning rate by F after every epoch, 1 = constant (default per "
+                "data set)")
         .option("epochs", "N", "", "passes over the training set (default per data set)")
         .option("batch-size", "N", "",
                 "examples per mini-batch, 0 = full batch (default per data set)")
@@ -39,10 +43,10 @@ Flags train_flags() {
         char line[256];
         std::snprintf(line, sizeof line,
                       "  %-15s --hidden %s (%s), %s output, --init %s --optimizer %s --lr %g "
-                      "--epochs %zu --batch-size %zu\n",
+                      "--decay %g --epochs %zu --batch-size %zu\n",
                       to_string(kind), hidden.c_str(), d.hidden_activation.c_str(),
                       d.output_activation.c_str(), d.init.c_str(), d.optimizer.c_str(),
-                      d.learning_rate, d.epochs, d.batch_size);
+                      d.learning_rate, d.decay, d.epochs, d.batch_size);
         epilogue += line;
     }
     epilogue += "\nexamples:\n"
@@ -55,6 +59,25 @@ Flags train_flags() {
 }
 
 namespace {
+
+// A number as text that reads back exactly (checkpoint notes are strings).
+std::string number_text(double x) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.17g", x);
+    return text;
+}
+
+// A checkpoint note that must be a number; a manifest edited into nonsense is a FileError.
+double note_number(const data::CheckpointInfo& info, const std::string& dir,
+                   const std::string& key) {
+    const std::string& text = info.notes.at(key);
+    char* end = nullptr;
+    const double x = std::strtod(text.c_str(), &end);
+    if (text.empty() || *end != '\0' || !std::isfinite(x) || x < 0)
+        throw data::FileError(dir, "manifest note " + key + " = '" + text +
+                                       "' is not a non-negative number");
+    return x;
+}
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -97,8 +120,6 @@ TrainRun<T> train_network(const TrainSettings& s) {
             s.resume, model, s.resumed.optimizer.empty() ? nullptr : optimizer.get());
         start_epoch = static_cast<std::size_t>(std::max(0L, info.epoch));
         steps = static_cast<std::size_t>(std::max(0L, info.step));
-        // The checkpoint's learning rate unless --lr said otherwise (load_state keeps ours).
-        optimizer->learning_rate(static_cast<T>(s.learning_rate));
     }
 
     const std::size_t batch = s.batch_size == 0 || s.batch_size >= m ? m : s.batch_size;
@@ -110,8 +131,11 @@ TrainRun<T> train_network(const TrainSettings& s) {
                 thousands(double(model.parameter_count())).c_str(),
                 sizeof(T) == 4 ? "float32" : "float64",
                 std::string(nn::to_string(s.net.init)).c_str(), s.net.seed);
-    std::printf("  training  %s (lr %g), %zu epochs, %s\n", std::string(optimizer->name()).c_str(),
-                s.learning_rate, s.epochs,
+    char decay[64] = "";
+    if (s.decay != 1)
+        std::snprintf(decay, sizeof decay, ", x%g per epoch", s.decay);
+    std::printf("  training  %s (lr %g%s), %zu epochs, %s\n",
+                std::string(optimizer->name()).c_str(), s.learning_rate, decay, s.epochs,
                 batch == m ? ("full batch (" + thousands(double(m)) + ")").c_str()
                            : ("mini-batches of " + std::to_string(batch)).c_str());
     if (!s.resume.empty())
@@ -126,12 +150,17 @@ TrainRun<T> train_network(const TrainSettings& s) {
     const std::size_t record_every = std::max<std::size_t>(1, (remaining + 199) / 200);
     ProgressBar bar(stderr, tty, s.epochs, every);
     plot::TrainingHistory history;
-    const std::map<std::string, std::string> notes = {{"data", to_string(s.net.data)},
-                                                      {"seed", std::to_string(s.net.seed)},
-                                                      {"batch_size", std::to_string(s.batch_size)}};
+    const std::map<std::string, std::string> notes = {
+        {"data", to_string(s.net.data)},
+        {"seed", std::to_string(s.net.seed)},
+        {"batch_size", std::to_string(s.batch_size)},
+        {"learning_rate", number_text(s.learning_rate)},
+        {"decay", number_text(s.decay)}};
 
     double training_seconds = 0;
     for (std::size_t epoch = start_epoch + 1; epoch <= s.epochs; ++epoch) {
+        const double alpha = s.learning_rate * std::pow(s.decay, double(epoch - 1));
+        optimizer->learning_rate(static_cast<T>(alpha));
         nn::FitOptions options;
         options.epochs = 1;
         options.batch_size = batch;
@@ -155,7 +184,7 @@ TrainRun<T> train_network(const TrainSettings& s) {
             std::fprintf(stderr,
                          "xgrad train: the loss is %g at epoch %zu: training diverged; try a "
                          "smaller --lr (now %g)\n",
-                         stats.loss, epoch, s.learning_rate);
+                         stats.loss, epoch, alpha);
             run.diverged = true;
             return run;
         }
@@ -221,7 +250,7 @@ TrainSettings train_settings(const Flags& flags) {
     if (!flags.given("data") && notes.count("data"))
         s.net.data = parse_data_kind(notes.at("data"));
     if (!flags.given("seed") && notes.count("seed"))
-        s.net.seed = static_cast<unsigned>(std::stoul(notes.at("seed")));
+        s.net.seed = static_cast<unsigned>(note_number(s.resumed, s.resume, "seed"));
     const Defaults d = defaults_for(s.net.data);
     if (!flags.given("init"))
         s.net.init = nn::parse_init(d.init);
@@ -231,15 +260,21 @@ TrainSettings train_settings(const Flags& flags) {
     s.optimizer = flags.given("optimizer")
                       ? flags.choice("optimizer", {"gd", "momentum", "adam"})
                       : (!s.resumed.optimizer.empty() ? s.resumed.optimizer : d.optimizer);
-    s.learning_rate = flags.given("lr") ? flags.number("lr", 1e-12, 1e6) : d.learning_rate;
-    if (!flags.given("lr") && s.resumed.hyperparameters.count("learning_rate"))
-        s.learning_rate = s.resumed.hyperparameters.at("learning_rate");
+    s.learning_rate = flags.given("lr") ? flags.number("lr", 1e-12, 1e6)
+                      : notes.count("learning_rate")
+                          ? note_number(s.resumed, s.resume, "learning_rate")
+                      : s.resumed.hyperparameters.count("learning_rate")
+                          ? s.resumed.hyperparameters.at("learning_rate")
+                          : d.learning_rate;
+    s.decay = flags.given("decay")   ? flags.number("decay", 1e-6, 1.0)
+              : notes.count("decay") ? note_number(s.resumed, s.resume, "decay")
+                                     : d.decay;
     s.epochs =
         flags.given("epochs") ? std::size_t(flags.integer("epochs", 1, 100000000)) : d.epochs;
-    s.batch_size = flags.given("batch-size")
-                       ? std::size_t(flags.integer("batch-size", 0, 100000000))
-                   : notes.count("batch_size") ? std::stoul(notes.at("batch_size"))
-                                               : d.batch_size;
+    s.batch_size =
+        flags.given("batch-size")   ? std::size_t(flags.integer("batch-size", 0, 100000000))
+        : notes.count("batch_size") ? std::size_t(note_number(s.resumed, s.resume, "batch_size"))
+                                    : d.batch_size;
     s.every = flags.given("every") ? std::size_t(flags.integer("every", 1, 100000000)) : 0;
     s.checkpoint = flags.text("checkpoint");
     s.plot = flags.text("plot");

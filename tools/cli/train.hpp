@@ -15,7 +15,8 @@ namespace xgrad::cli {
 struct TrainSettings {
     NetworkChoice net;
     std::string optimizer;
-    double learning_rate = 0;
+    double learning_rate = 0; ///< of the first epoch
+    double decay = 1;         ///< epoch e trains with learning_rate * decay^(e-1)
     std::size_t epochs = 0;
     std::size_t batch_size = 0; ///< 0: full batch
     std::size_t every = 0;      ///< progress line every `every` epochs (0: about 20 lines)
