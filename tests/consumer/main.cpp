@@ -1,0 +1,46 @@
+// Uses each installed library once: the engine (a gradient), nn (a model and Adam),
+// tools (a .npy round trip, a checkpoint and a plot), and the reference backprop.
+#include <autograd/autograd.hpp>
+#include <nn/nn.hpp>
+#include <nn/reference/backprop.hpp>
+#include <tools/checkpoint.hpp>
+#include <tools/data/npy.hpp>
+#include <tools/plot.hpp>
+
+#include <cstdio>
+#include <filesystem>
+#include <string>
+
+int main(int argc, char** argv) {
+    const std::string dir = argc > 1 ? argv[1] : ".";
+
+    // d/dx sum(x^2) = 2x
+    xgrad::Tensor<double> x(xgrad::Array<double>{1.0, -2.0, 3.0}, true, "x");
+    xgrad::sum(x * x).backward();
+    std::printf("grad %g %g %g\n", x.grad()(0), x.grad()(1), x.grad()(2));
+
+    xgrad::nn::Model<double> model({2, 3, 1},
+                                   {xgrad::nn::Activation::tanh, xgrad::nn::Activation::sigmoid});
+    xgrad::nn::Adam<double> adam(model.parameters(), 0.01);
+    xgrad::Tensor<double> X(xgrad::Array<double>{{0.5, -1.0}, {1.0, 0.25}});
+    xgrad::Tensor<double> Y(xgrad::Array<double>{{1.0, 0.0}});
+    adam.zero_grad();
+    model.loss(X, Y).backward();
+    adam.step();
+    std::printf("model %s, %zu parameters\n", model.summary().c_str(), model.parameter_count());
+
+    const xgrad::Array<double> Z{{-1.0, 2.0}};
+    const auto [A, cache] = xgrad::reference::sigmoid(Z);
+    std::printf("reference sigmoid %.4f\n", A(0, 1));
+
+    xgrad::data::save_npy<double>(dir + "/x.npy", x.value());
+    std::printf("npy %g\n", xgrad::data::load_npy<double>(dir + "/x.npy")(2));
+
+    xgrad::data::save_checkpoint(dir + "/run.ckpt", model, &adam, {1, 1});
+    const auto restored = xgrad::data::load_checkpoint_model<double>(dir + "/run.ckpt");
+    std::printf("checkpoint %s\n", restored.summary().c_str());
+
+    xgrad::plot::write_training_svg(dir + "/curves.svg", {{1, 2}, {0.7, 0.5}, {}, {0.5, 0.75}, {}});
+    std::printf("plot %s\n", std::filesystem::exists(dir + "/curves.svg") ? "written" : "missing");
+    return 0;
+}
