@@ -113,8 +113,13 @@ template <class T>
 void accumulate(Tensor<T>& sum, Tensor<T> g, bool create_graph) {
     if (!sum.defined())
         sum = std::move(g);
-    else if (!create_graph && sum.impl().use_count() == 1 && sum.shape() == g.shape())
-        sum.data() += g.value();
+    else if (!create_graph && sum.impl().use_count() == 1 && sum.shape() == g.shape()) {
+        // A loop, not `sum.data() += g.value()`: xtensor evaluates that into a temporary
+        // the size of the gradient first.
+        T* s = sum.data().data();
+        const T* p = g.value().data();
+        for (std::size_t i = 0, n = sum.size(); i < n; ++i) s[i] += p[i];
+    }
     else
         sum = add(sum, g);
 }
