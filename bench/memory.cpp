@@ -2,7 +2,20 @@
 // allocators, and forwards each to glibc's own (__libc_*), counting usable sizes on the way.
 // glibc documents this kind of replacement ("Replacing malloc" in its manual); the target is
 // linked with ENABLE_EXPORTS so shared libraries (libstdc++, LibTorch) bind to these.
+//
+// Sanitizer builds (XGRAD_SANITIZE) bring their own malloc; there the replacement is left
+// out (XGRAD_BENCH_NO_HEAP_COUNT) and every figure reads -1, printed as "-".
 #include "memory.hpp"
+
+#ifdef XGRAD_BENCH_NO_HEAP_COUNT
+namespace xgrad::bench::memory {
+long long live() { return -1; }
+long long peak() { return -1; }
+void reset_peak() {}
+long long allocations() { return -1; }
+void counting(bool) {}
+} // namespace xgrad::bench::memory
+#else
 
 #include <atomic>
 #include <cerrno>
@@ -81,3 +94,4 @@ void reset_peak() { g_peak.store(live(), std::memory_order_relaxed); }
 long long allocations() { return g_allocations.load(std::memory_order_relaxed); }
 void counting(bool on) { g_counting.store(on, std::memory_order_relaxed); }
 } // namespace xgrad::bench::memory
+#endif // XGRAD_BENCH_NO_HEAP_COUNT
