@@ -134,8 +134,9 @@ TrainRun<T> train_network(const TrainSettings& s) {
     char decay[64] = "";
     if (s.decay != 1)
         std::snprintf(decay, sizeof decay, ", x%g per epoch", s.decay);
-    std::printf("  training  %s (lr %g%s), %zu epochs, %s\n",
+    std::printf("  training  %s (lr %g%s), %zu epoch%s, %s\n",
                 std::string(optimizer->name()).c_str(), s.learning_rate, decay, s.epochs,
+                s.epochs == 1 ? "" : "s",
                 batch == m ? ("full batch (" + thousands(double(m)) + ")").c_str()
                            : ("mini-batches of " + std::to_string(batch)).c_str());
     if (!s.resume.empty())
