@@ -171,7 +171,7 @@ std::vector<Row> run_config(const Config& config, const Options& options) {
     // columns that allocate). One timed step per column sizes the blocks; then the columns
     // take turns, a block each per round, so that the machine's changing load (other
     // processes, a neighbour on the host) falls on every column alike. Up to `rounds`
-    // rounds, fewer (at least 5) when a step is long: large runs ~5 steps per column.
+    // rounds, fewer (at least 9) when a step is long: large runs ~9 steps per column.
     memory::counting(false);
     std::vector<std::vector<double>> times(columns.size());
     std::vector<double> first(columns.size());
@@ -182,7 +182,7 @@ std::vector<Row> run_config(const Config& config, const Options& options) {
     }
     const double slowest = *std::max_element(first.begin(), first.end());
     const int rounds =
-        std::min(options.rounds, std::max(5, int(options.seconds_per_column / slowest)));
+        std::min(options.rounds, std::max(9, int(options.seconds_per_column / slowest)));
     std::vector<long> block(columns.size());
     for (std::size_t i = 0; i < columns.size(); ++i)
         block[i] = options.steps > 0
