@@ -12,6 +12,8 @@ namespace {
 // x - max(x) along the axis: exp of it never overflows.
 template <class T>
 Array<T> shifted(const Array<T>& x, std::size_t axis) {
+    // max over an empty axis has no value (xtensor reads past the data): empty stays empty.
+    if (x.size() == 0) return x;
     Array<T> top = xt::amax(x, {axis}, xt::keep_dims | xt::evaluation_strategy::immediate);
     return x - top;
 }
@@ -30,8 +32,10 @@ Tensor<T> softmax(const Tensor<T>& x, int axis) {
     const OpParams params = axis_param(Op::softmax, x, axis);
     const auto ax = static_cast<std::size_t>(params.axis);
     Array<T> e = xt::exp(shifted(x.value(), ax));
-    Array<T> total = xt::sum(e, {ax}, xt::keep_dims | xt::evaluation_strategy::immediate);
-    e /= total;
+    if (e.size() > 0) { // (xtensor's immediate reductions read through null on empty arrays)
+        Array<T> total = xt::sum(e, {ax}, xt::keep_dims | xt::evaluation_strategy::immediate);
+        e /= total;
+    }
     return make_result<T>(Op::softmax, std::move(e), {&x},
                           [](const BackwardContext<T>& c) -> InputGrads<T> {
                               // dX = A * (G - sum(G * A, axis)): the Jacobian diag(A) - A A^T
@@ -46,8 +50,10 @@ Tensor<T> log_softmax(const Tensor<T>& x, int axis) {
     const OpParams params = axis_param(Op::log_softmax, x, axis);
     const auto ax = static_cast<std::size_t>(params.axis);
     Array<T> s = shifted(x.value(), ax);
-    Array<T> log_total = xt::log(xt::sum(xt::exp(s), {ax}, xt::keep_dims | xt::evaluation_strategy::immediate));
-    s -= log_total;
+    if (s.size() > 0) {
+        Array<T> log_total = xt::log(xt::sum(xt::exp(s), {ax}, xt::keep_dims | xt::evaluation_strategy::immediate));
+        s -= log_total;
+    }
     return make_result<T>(Op::log_softmax, std::move(s), {&x},
                           [](const BackwardContext<T>& c) -> InputGrads<T> {
                               // dX = G - softmax(X) * sum(G, axis), softmax(X) = exp(A)

@@ -63,6 +63,8 @@ Tensor<T> reduce(Op op, const Tensor<T>& x, const OpParams& params, bool average
         if (x.dim() == 2) {
             out = sum_matrix(x.value(), axis);
             if (!params.keepdims) out.reshape(detail::reduced_shape(x.shape(), axis, false));
+        } else if (x.size() == 0) { // xtensor's immediate sum reads through null here
+            out = xt::zeros<T>(detail::reduced_shape(x.shape(), axis, params.keepdims));
         } else {
             out = xt::sum(x.value(), {axis}, xt::evaluation_strategy::immediate);
             if (params.keepdims) out.reshape(detail::reduced_shape(x.shape(), axis, true));
@@ -144,6 +146,8 @@ Tensor<T> sum_to(const Tensor<T>& x, const Shape& shape) {
         out = x.value();
     else if (x.dim() == 2 && axes.size() == 1)
         out = sum_matrix(x.value(), axes[0]);
+    else if (x.size() == 0) // an empty sum is 0 (xtensor's immediate sum reads through null)
+        out = xt::zeros<T>(shape);
     else
         out = xt::sum(x.value(), axes, xt::evaluation_strategy::immediate);
     out.reshape(shape);
