@@ -99,19 +99,21 @@ class TorchColumn:
         self.cost = J.item()
 
 
-def time_column(column, seconds, rounds=5):
+def time_column(column, seconds, rounds=9):
     column.step()
     t0 = time.perf_counter()
     column.step()
     per_step = max(time.perf_counter() - t0, 1e-7)
     block = int(min(20000, max(2, seconds / rounds / per_step)))
-    times = []
+    times, cpu_times = [], []
     for _ in range(rounds):
+        cpu0 = time.process_time()
         for _ in range(block):
             t0 = time.perf_counter()
             column.step()
             times.append((time.perf_counter() - t0) * 1e3)
-    return statistics.median(times)
+        cpu_times.append((time.process_time() - cpu0) * 1e3 / block)
+    return statistics.median(times), statistics.median(cpu_times)
 
 
 def main():
@@ -145,10 +147,11 @@ def main():
                             column.step()
                         mb = "%.3f" % ((tracemalloc.get_traced_memory()[1] - base) / 1e6)
                         tracemalloc.stop()
-                    ms = time_column(column, args.seconds)
-                    out.write("%s\t%s\t%s\t%.6f\t%s\n" % (name, dtype, column.name, ms, mb))
+                    ms, cpu_ms = time_column(column, args.seconds)
+                    out.write("%s\t%s\t%s\t%.6f\t%s\t%.6f\n" % (name, dtype, column.name, ms, mb, cpu_ms))
                     out.flush()
-                    print("bench.py: %s %s %s %.4f ms/step" % (name, dtype, column.name, ms), file=sys.stderr)
+                    print("bench.py: %s %s %s %.4f ms/step, %.4f cpu ms" % (name, dtype, column.name, ms, cpu_ms),
+                          file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -189,10 +189,13 @@ std::vector<Row> run_config(const Config& config, const Options& options) {
                        ? options.steps
                        : std::clamp<long>(long(options.seconds_per_column / rounds / first[i]), 1, 20000);
     std::vector<std::vector<double>> cpu_times(columns.size());
+    // Each round starts one column later, so no column always follows the same one (the
+    // one after the floor, which allocates nothing, finds the heap handed back to the system).
     for (int r = 0; r < rounds; ++r)
-        for (std::size_t i = 0; i < columns.size(); ++i) {
+        for (std::size_t k = 0; k < columns.size(); ++k) {
+            const std::size_t i = (k + std::size_t(r)) % columns.size();
             const double cpu0 = process_cpu_ms();
-            for (long k = 0; k < block[i]; ++k) {
+            for (long step = 0; step < block[i]; ++step) {
                 const auto t0 = Clock::now();
                 columns[i]->step();
                 times[i].push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
@@ -254,12 +257,14 @@ std::vector<Row> read_extra(const std::string& path) {
     while (std::getline(in, line)) {
         std::istringstream fields(line);
         Row r;
-        std::string ms, mb;
+        std::string ms, mb, cpu;
         if (std::getline(fields, r.config, '\t') && std::getline(fields, r.dtype, '\t') &&
             std::getline(fields, r.column, '\t') && std::getline(fields, ms, '\t')) {
             std::getline(fields, mb, '\t');
+            std::getline(fields, cpu, '\t');
             r.ms = std::strtod(ms.c_str(), nullptr);
             r.mb = mb.empty() || mb == "-" ? NAN : std::strtod(mb.c_str(), nullptr);
+            r.cpu_ms = cpu.empty() ? NAN : std::strtod(cpu.c_str(), nullptr);
             rows.push_back(r);
         }
     }
@@ -353,6 +358,7 @@ int main(int argc, char** argv) {
             for (Row r : extra)
                 if (r.config == config.name && r.dtype == (f64 ? "f64" : "f32")) {
                     r.ratio = r.ms / rows[0].ms;
+                    r.cpu_ratio = r.cpu_ms / rows[0].cpu_ms;
                     r.mb_ratio = r.mb / rows[0].mb;
                     rows.push_back(r);
                 }
