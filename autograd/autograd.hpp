@@ -1,5 +1,6 @@
 #pragma once
 // xgrad's autodiff engine: include this for tensors, ops, backward and gradcheck.
+#include "autograd/buffer_cache.hpp"
 #include "autograd/error.hpp"
 #include "autograd/gradcheck.hpp"
 #include "autograd/ops.hpp"

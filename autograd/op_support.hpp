@@ -63,10 +63,21 @@ inline void advise_huge_pages(void* p, std::size_t bytes) {
 #endif
 }
 
-// A new, uninitialised array for an op's result (huge pages when it is big).
+// The buffer cache (autograd/buffer_cache.hpp): a large buffer of `shape`'s element count
+// kept from a dead tensor, moved into `out` and reshaped; false when there is none.
+template <class T>
+bool take_cached_buffer(const Shape& shape, Array<T>& out);
+// Called as a tensor dies: keeps its buffer when it is large and the cache has room.
+template <class T>
+void give_buffer_to_cache(Array<T>& buffer);
+
+// A new, uninitialised array for an op's result: a cached buffer when one fits, else fresh
+// memory (huge pages when it is big).
 template <class T>
 inline Array<T> new_array(const Shape& shape) {
-    Array<T> out = Array<T>::from_shape(shape);
+    Array<T> out;
+    if (take_cached_buffer(shape, out)) return out;
+    out = Array<T>::from_shape(shape);
     advise_huge_pages(out.data(), out.size() * sizeof(T));
     return out;
 }

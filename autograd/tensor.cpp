@@ -78,6 +78,7 @@ TensorImpl<T>::~TensorImpl() {
         doomed.pop_back();
         for (auto& input : node->inputs) take(input);
     }
+    detail::give_buffer_to_cache(value);
 }
 
 template struct TensorImpl<float>;

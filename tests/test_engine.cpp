@@ -253,6 +253,72 @@ TEST_CASE("the tape does not grow over 10,000 training steps") {
     CHECK(most <= 512); // swept as dead entries pile up, never 20,000
 }
 
+TEST_CASE("a large result's buffer is reused by the next result of its size") {
+    clear_buffer_cache();
+    set_buffer_cache_limit(buffer_cache_default_limit);
+    const Tensor<double> x(random_array({128, 128}, 8), true); // 128 KiB: cacheable
+    const double* first = nullptr;
+    {
+        const Tensor<double> y = relu(x);
+        first = y.value().data();
+    }
+    CHECK(buffer_cache_stats().buffers == 1);
+    CHECK(buffer_cache_stats().bytes == 128 * 128 * sizeof(double));
+    const auto reused = buffer_cache_stats().reused;
+    // Same element count, other shape: the buffer is taken and reshaped, values are new.
+    const Tensor<double> x2 = Tensor<double>(random_array({64, 256}, 9));
+    const Tensor<double> z = mul_scalar(x2, 2.0);
+    CHECK(z.value().data() == first);
+    CHECK(z.shape() == Shape{64, 256});
+    CHECK(z.value() == Array<double>(2.0 * x2.value()));
+    CHECK(buffer_cache_stats().reused == reused + 1);
+    CHECK(buffer_cache_stats().buffers == 0);
+
+    // Small buffers are left to malloc.
+    { const Tensor<double> small = relu(Tensor<double>(random_array({4, 400}, 10))); }
+    CHECK(buffer_cache_stats().buffers == 0);
+
+    // The limit: buffers beyond it are let go, oldest first; 0 turns the cache off.
+    { const Tensor<double> a = relu(x), b = tanh(x), c = exp(x); }
+    CHECK(buffer_cache_stats().buffers == 3);
+    set_buffer_cache_limit(2 * 128 * 128 * sizeof(double));
+    CHECK(buffer_cache_stats().buffers == 2);
+    set_buffer_cache_limit(0);
+    CHECK(buffer_cache_stats().buffers == 0);
+    { const Tensor<double> d = relu(x); }
+    CHECK(buffer_cache_stats().buffers == 0);
+    set_buffer_cache_limit(buffer_cache_default_limit);
+    { const Tensor<double> d = relu(x); }
+    CHECK(buffer_cache_stats().buffers == 1);
+    clear_buffer_cache();
+    CHECK(buffer_cache_stats().bytes == 0);
+}
+
+TEST_CASE("training with the buffer cache gives bitwise the same parameters as without") {
+    auto train = [](std::size_t limit) {
+        set_buffer_cache_limit(limit);
+        Tensor<double> W1(random_array({64, 32}, 11, 0.2), true), b1(random_array({64, 1}, 12), true);
+        Tensor<double> W2(random_array({1, 64}, 13, 0.2), true), b2(random_array({1, 1}, 14), true);
+        const Tensor<double> X(random_array({32, 300}, 15)); // Z[1], A[1] and dZ[1] are cacheable
+        const Tensor<double> Y(random_labels(300, 16));
+        for (int step = 0; step < 20; ++step) {
+            const Tensor<double> A1 = relu(linear(W1, X, b1));
+            binary_cross_entropy_with_logits(linear(W2, A1, b2), Y).backward();
+            for (Tensor<double>* p : {&W1, &b1, &W2, &b2}) {
+                p->data() -= 0.1 * p->grad();
+                p->zero_grad();
+            }
+        }
+        return std::vector<Array<double>>{W1.value(), b1.value(), W2.value(), b2.value()};
+    };
+    const auto reused = buffer_cache_stats().reused;
+    const auto with_cache = train(buffer_cache_default_limit);
+    CHECK(buffer_cache_stats().reused >= reused + 3 * 19); // every step after the first
+    const auto without = train(0);
+    CHECK(with_cache == without);
+    set_buffer_cache_limit(buffer_cache_default_limit);
+}
+
 TEST_CASE("two threads training two models give the same results as one after the other") {
     auto train = [](unsigned seed) {
         Tensor<double> W(random_array({3, 2}, seed, 0.5), true);
