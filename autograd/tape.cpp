@@ -116,12 +116,37 @@ void accumulate(Tensor<T>& sum, Tensor<T> g, bool create_graph) {
     else if (!create_graph && sum.impl().use_count() == 1 && sum.shape() == g.shape()) {
         // A loop, not `sum.data() += g.value()`: xtensor evaluates that into a temporary
         // the size of the gradient first.
-        T* s = sum.data().data();
+        T* s = sum.impl()->value.data(); // the walk's own sum: not a user's in-place change
         const T* p = g.value().data();
         for (std::size_t i = 0, n = sum.size(); i < n; ++i) s[i] += p[i];
     }
     else
         sum = add(sum, g);
+}
+
+// A rule reads its inputs and output as they are now; if one was changed in place (data())
+// after the op recorded it, the gradient would silently belong to other values.
+template <class T>
+void check_versions(const TensorImpl<T>& node) {
+    auto refuse = [&node](const std::string& what, std::uint32_t now, std::uint32_t then) {
+        throw GraphError(
+            std::string("backward: ") + what + " was changed in place (data()) after " +
+            op_info(node.op).name + " (tape entry " + std::to_string(node.sequence) +
+            (node.scope ? ", in " + *node.scope : std::string()) + ") used it: version " +
+            std::to_string(now) + ", recorded at " + std::to_string(then) +
+            "; its gradient would be for values the forward never saw. Change it after "
+            "backward(), or run the forward again");
+    };
+    for (std::size_t i = 0; i < node.n_inputs; ++i) {
+        const auto& input = node.inputs[i];
+        if (input && input->version != node.input_versions[i])
+            refuse("input " + std::to_string(i) + " " + describe(Tensor<T>(input)),
+                   input->version, node.input_versions[i]);
+    }
+    if (node.version != 0)
+        refuse("its output " + (node.label.empty() ? to_string(node.value.shape())
+                                                   : node.label + " " + to_string(node.value.shape())),
+               node.version, 0);
 }
 
 } // namespace
@@ -215,6 +240,7 @@ bool BackwardWalk<T>::step(BackwardStep<T>* report) {
                 std::to_string(node->sequence) + ", output " + to_string(node->value.shape()) +
                 ") was already freed by an earlier backward(); pass retain_graph = true to "
                 "that backward to run backward twice"));
+        check_versions(*node);
         Tensor<T> g = std::move(node->pending);
         node->pending = Tensor<T>();
         --m_outstanding;

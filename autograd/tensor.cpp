@@ -118,7 +118,13 @@ const Array<T>& Tensor<T>::value() const {
 }
 template <class T>
 Array<T>& Tensor<T>::data() {
-    return checked("data").value;
+    auto& impl = checked("data");
+    ++impl.version;
+    return impl.value;
+}
+template <class T>
+std::uint32_t Tensor<T>::version() const {
+    return checked("version").version;
 }
 template <class T>
 const Shape& Tensor<T>::shape() const {
@@ -300,6 +306,7 @@ Tensor<T> make_result(Op op, Array<T>&& value, std::initializer_list<const Tenso
     for (const Tensor<T>* in : inputs) {
         impl->inputs[i] = in->impl();
         impl->input_shapes[i] = in->shape();
+        impl->input_versions[i] = in->impl()->version;
         ++i;
     }
     impl->n_inputs = static_cast<std::uint8_t>(i);

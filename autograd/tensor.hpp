@@ -101,7 +101,8 @@ public:
 
     // --- data ---
     const Array<T>& value() const;
-    /// Mutable data, for optimisers and initialisers (not recorded on the tape).
+    /// Mutable data, for optimisers and initialisers (not recorded on the tape). Counts as
+    /// an in-place change (see version()).
     Array<T>& data();
     const Shape& shape() const;
     std::size_t dim() const { return shape().size(); }
@@ -152,6 +153,10 @@ public:
     std::uint64_t sequence() const;
     /// The scope (e.g. "layer 2 (Dense 4 -> 1)") active when the op ran, or "".
     const std::string& scope() const;
+    /// How many times data() handed out the values for changing. An op records its inputs'
+    /// versions; backward refuses to run through a tensor changed since, as PyTorch does,
+    /// rather than use values the forward never saw.
+    std::uint32_t version() const;
     /// Identity of the underlying data, for graph exports.
     const void* id() const { return m_impl.get(); }
 
@@ -172,12 +177,14 @@ struct TensorImpl {
     std::string label;
     bool requires_grad = false;
     bool retains_grad = false;
+    std::uint32_t version = 0; // bumped by Tensor::data()
     // The node: set for op results only.
     Op op = Op::leaf;
     bool freed = false;
     std::uint8_t n_inputs = 0;
     std::array<std::shared_ptr<TensorImpl>, 3> inputs{};
     std::array<Shape, 3> input_shapes{};
+    std::array<std::uint32_t, 3> input_versions{};
     OpParams params{};
     BackwardFn<T> backward = nullptr;
     std::uint64_t sequence = 0;

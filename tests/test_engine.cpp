@@ -431,6 +431,51 @@ TEST_CASE("bad input raises errors naming the op, the shapes and the labels") {
     }
 }
 
+TEST_CASE("backward refuses to run through a tensor changed in place after an op used it") {
+    Tensor<double> W(random_array({2, 3}, 21), true, "W[1]");
+    const Tensor<double> X(random_array({3, 5}, 22), false, "X");
+    CHECK(W.version() == 0);
+    (void)W.value();
+    CHECK(W.version() == 0); // reading does not count
+    {
+        const Scope layer("layer 1 (Dense 3 -> 2, relu)");
+        const Tensor<double> Z = matmul(W, X);
+        const Tensor<double> J = sum(relu(Z));
+        W.data()(0, 0) += 1.0; // an optimiser step before backward: the classic mistake
+        CHECK(W.version() == 1);
+        const std::string message = error_of([&] { J.backward(); });
+        CHECK(message.find("W[1] (2, 3)") != std::string::npos);
+        CHECK(message.find("changed in place") != std::string::npos);
+        CHECK(message.find("after matmul") != std::string::npos);
+        CHECK(message.find("layer 1 (Dense 3 -> 2, relu)") != std::string::npos);
+        CHECK(message.find("version 1, recorded at 0") != std::string::npos);
+        CHECK_FALSE(W.has_grad()); // nothing reached the leaf
+    }
+    // An op's output changed: the first op to meet it on the way back names it, here the
+    // sum that used it; backward started from the changed tensor itself names its op.
+    {
+        const Tensor<double> A = relu(matmul(W, X));
+        const Tensor<double> J = sum(A);
+        Tensor<double>(A).data().fill(0.0);
+        std::string message = error_of([&] { J.backward(); });
+        CHECK(message.find("input 0 (2, 5)") != std::string::npos);
+        CHECK(message.find("after sum") != std::string::npos);
+        message = error_of([&] { A.backward(Array<double>(xt::ones<double>({2, 5}))); });
+        CHECK(message.find("its output (2, 5)") != std::string::npos);
+        CHECK(message.find("after relu") != std::string::npos);
+    }
+    // The usual order, a change after backward and a new forward, is fine.
+    {
+        sum(relu(matmul(W, X))).backward();
+        const Array<double> first = W.grad();
+        W.data() -= 0.1 * W.grad();
+        W.zero_grad();
+        sum(relu(matmul(W, X))).backward();
+        CHECK(W.has_grad());
+        CHECK(W.grad().shape() == first.shape());
+    }
+}
+
 TEST_CASE("sigmoid and cross-entropy stay finite at logits of +-1000") {
     Tensor<double> Z(Array<double>{{1000.0, -1000.0, 1000.0, -1000.0}}, true);
     const Tensor<double> Y(Array<double>{{1.0, 0.0, 0.0, 1.0}});
