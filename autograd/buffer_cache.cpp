@@ -87,25 +87,22 @@ void trim(Caches& c) {
 namespace detail {
 
 template <class T>
-bool take_cached_buffer(const Shape& shape, Array<T>& out) {
-    std::size_t n = 1;
-    for (std::size_t extent : shape) n *= extent;
-    if (n * sizeof(T) < buffer_cache_min_bytes) return false;
+std::optional<Array<T>> take_cached_buffer(const Shape& shape, std::size_t size) {
     Caches* c = caches();
-    if (!c || c->limit == 0) return false;
+    if (!c || c->limit == 0) return std::nullopt;
     auto& shelf = c->shelf<T>();
-    // Newest first: the buffer most recently let go is the likeliest to be in cache.
+    // Newest first: the buffer most recently let go is the likeliest to be in CPU cache.
     for (std::size_t i = shelf.buffers.size(); i-- > 0;) {
-        if (shelf.buffers[i].size() != n) continue;
-        out = std::move(shelf.buffers[i]);
+        if (shelf.buffers[i].size() != size) continue;
+        std::optional<Array<T>> out(std::move(shelf.buffers[i]));
         shelf.buffers.erase(shelf.buffers.begin() + static_cast<std::ptrdiff_t>(i));
-        shelf.bytes -= n * sizeof(T);
-        out.resize(shape); // same element count: xtensor keeps the storage
+        shelf.bytes -= size * sizeof(T);
+        out->resize(shape); // same element count: xtensor keeps the storage
         ++c->reused;
-        return true;
+        return out;
     }
     ++c->missed;
-    return false;
+    return std::nullopt;
 }
 
 template <class T>
@@ -121,8 +118,8 @@ void give_buffer_to_cache(Array<T>& buffer) {
     trim(*c);
 }
 
-template bool take_cached_buffer(const Shape&, Array<float>&);
-template bool take_cached_buffer(const Shape&, Array<double>&);
+template std::optional<Array<float>> take_cached_buffer(const Shape&, std::size_t);
+template std::optional<Array<double>> take_cached_buffer(const Shape&, std::size_t);
 template void give_buffer_to_cache(Array<float>&);
 template void give_buffer_to_cache(Array<double>&);
 

@@ -2,6 +2,7 @@
 // What op definitions (autograd/ops_*.cpp) share: making a result and its node,
 // the shape checks that name the op, and the instantiation lists. Not a public header.
 
+#include "autograd/buffer_cache.hpp"
 #include "autograd/error.hpp"
 #include "autograd/tape.hpp"
 #include "autograd/tensor.hpp"
@@ -9,6 +10,7 @@
 #include <cmath>
 #include <cstdint>
 #include <initializer_list>
+#include <optional>
 #if defined(__linux__)
 #include <sys/mman.h>
 #endif
@@ -63,10 +65,10 @@ inline void advise_huge_pages(void* p, std::size_t bytes) {
 #endif
 }
 
-// The buffer cache (autograd/buffer_cache.hpp): a large buffer of `shape`'s element count
-// kept from a dead tensor, moved into `out` and reshaped; false when there is none.
+// The buffer cache (autograd/buffer_cache.hpp): a buffer of `size` elements (at least
+// buffer_cache_min_bytes) kept from a dead tensor, reshaped to `shape`; none when none fits.
 template <class T>
-bool take_cached_buffer(const Shape& shape, Array<T>& out);
+std::optional<Array<T>> take_cached_buffer(const Shape& shape, std::size_t size);
 // Called as a tensor dies: keeps its buffer when it is large and the cache has room.
 template <class T>
 void give_buffer_to_cache(Array<T>& buffer);
@@ -75,10 +77,14 @@ void give_buffer_to_cache(Array<T>& buffer);
 // memory (huge pages when it is big).
 template <class T>
 inline Array<T> new_array(const Shape& shape) {
-    Array<T> out;
-    if (take_cached_buffer(shape, out)) return out;
-    out = Array<T>::from_shape(shape);
-    advise_huge_pages(out.data(), out.size() * sizeof(T));
+    std::size_t size = 1;
+    for (std::size_t extent : shape) size *= extent;
+    if (size * sizeof(T) >= buffer_cache_min_bytes)
+        if (std::optional<Array<T>> cached = take_cached_buffer<T>(shape, size))
+            return std::move(*cached);
+    // Not `Array<T> out;` first: an xarray made empty allocates its one 0-d element.
+    Array<T> out = Array<T>::from_shape(shape);
+    advise_huge_pages(out.data(), size * sizeof(T));
     return out;
 }
 

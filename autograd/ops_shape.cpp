@@ -51,26 +51,27 @@ Array<T> sum_matrix(const Array<T>& x, std::size_t axis) {
 
 template <class T>
 Tensor<T> reduce(Op op, const Tensor<T>& x, const OpParams& params, bool average) {
-    Array<T> out;
-    T count;
-    if (params.all_axes) {
-        T total = 0;
-        for (const T v : x.value()) total += v;
-        out = Array<T>(total);
-        count = static_cast<T>(x.size());
-    } else {
+    const T count = static_cast<T>(params.all_axes ? x.size()
+                                                   : x.shape()[static_cast<std::size_t>(params.axis)]);
+    // Made in one expression: an xarray declared empty first allocates its 0-d element.
+    Array<T> out = [&]() -> Array<T> {
+        if (params.all_axes) {
+            T total = 0;
+            for (const T v : x.value()) total += v;
+            return Array<T>(total);
+        }
         const auto axis = static_cast<std::size_t>(params.axis);
         if (x.dim() == 2) {
-            out = sum_matrix(x.value(), axis);
-            if (!params.keepdims) out.reshape(detail::reduced_shape(x.shape(), axis, false));
-        } else if (x.size() == 0) { // xtensor's immediate sum reads through null here
-            out = xt::zeros<T>(detail::reduced_shape(x.shape(), axis, params.keepdims));
-        } else {
-            out = xt::sum(x.value(), {axis}, xt::evaluation_strategy::immediate);
-            if (params.keepdims) out.reshape(detail::reduced_shape(x.shape(), axis, true));
+            Array<T> sums = sum_matrix(x.value(), axis);
+            if (!params.keepdims) sums.reshape(detail::reduced_shape(x.shape(), axis, false));
+            return sums;
         }
-        count = static_cast<T>(x.shape()[axis]);
-    }
+        if (x.size() == 0) // xtensor's immediate sum reads through null here
+            return xt::zeros<T>(detail::reduced_shape(x.shape(), axis, params.keepdims));
+        Array<T> sums = xt::sum(x.value(), {axis}, xt::evaluation_strategy::immediate);
+        if (params.keepdims) sums.reshape(detail::reduced_shape(x.shape(), axis, true));
+        return sums;
+    }();
     if (average) out /= count; // mean of an empty axis is NaN, as numpy's
     auto backward = average ? +[](const BackwardContext<T>& c) -> InputGrads<T> {
         const Shape& in = c.node.input_shapes[0];
@@ -141,15 +142,12 @@ Tensor<T> sum_to(const Tensor<T>& x, const Shape& shape) {
     std::vector<std::size_t> axes;
     for (std::size_t i = 0; i < x.dim(); ++i)
         if (i < lead || (shape[i - lead] == 1 && x.shape()[i] != 1)) axes.push_back(i);
-    Array<T> out;
-    if (axes.empty())
-        out = x.value();
-    else if (x.dim() == 2 && axes.size() == 1)
-        out = sum_matrix(x.value(), axes[0]);
-    else if (x.size() == 0) // an empty sum is 0 (xtensor's immediate sum reads through null)
-        out = xt::zeros<T>(shape);
-    else
-        out = xt::sum(x.value(), axes, xt::evaluation_strategy::immediate);
+    Array<T> out = [&]() -> Array<T> {
+        if (axes.empty()) return x.value();
+        if (x.dim() == 2 && axes.size() == 1) return sum_matrix(x.value(), axes[0]);
+        if (x.size() == 0) return xt::zeros<T>(shape); // xtensor's sum reads through null here
+        return xt::sum(x.value(), axes, xt::evaluation_strategy::immediate);
+    }();
     out.reshape(shape);
     return make_result<T>(Op::sum_to, std::move(out), {&x},
                           [](const BackwardContext<T>& c) -> InputGrads<T> {

@@ -88,8 +88,7 @@ template struct TensorImpl<double>;
 
 template <class T>
 Tensor<T>::Tensor(Array<T> value, bool requires_grad, std::string label)
-    : m_impl(std::make_shared<TensorImpl<T>>()) {
-    m_impl->value = std::move(value);
+    : m_impl(std::make_shared<TensorImpl<T>>(std::move(value))) {
     m_impl->requires_grad = requires_grad;
     m_impl->label = std::move(label);
 }
@@ -285,8 +284,7 @@ Tensor<T> make_result(Op op, Array<T>&& value, std::initializer_list<const Tenso
     bool needs_grad = false;
     if (grad_enabled())
         for (const Tensor<T>* in : inputs) needs_grad = needs_grad || in->requires_grad();
-    auto impl = std::make_shared<TensorImpl<T>>();
-    impl->value = std::move(value);
+    auto impl = std::make_shared<TensorImpl<T>>(std::move(value));
     if (anomaly_detection_enabled() && !all_finite(impl->value)) {
         std::string shapes;
         for (const Tensor<T>* in : inputs) shapes += (shapes.empty() ? "" : ", ") + describe(*in);

@@ -190,7 +190,8 @@ struct TensorImpl {
     std::uint64_t sequence = 0;
     const std::string* scope = nullptr;
 
-    TensorImpl() = default;
+    // Made with its value: an xarray made empty first allocates its 0-d element.
+    explicit TensorImpl(Array<T>&& v) : value(std::move(v)) {}
     TensorImpl(const TensorImpl&) = delete;
     TensorImpl& operator=(const TensorImpl&) = delete;
     /// Releases a dropped graph iteratively: a 100,000-op chain must not recurse.

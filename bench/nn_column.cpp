@@ -1,6 +1,6 @@
 // xgrad through its nn layer: the course's Model (Dense layers, relu ... sigmoid), its
 // training cost from logits, and GradientDescent, as a user of nn writes the step.
-#include "bench.hpp"
+#include "engine_column.hpp"
 
 #include "nn/nn.hpp"
 
@@ -9,17 +9,14 @@ namespace xgrad::bench {
 namespace {
 
 template <class T>
-Array<T> to_array(const std::vector<T>& values, std::size_t rows, std::size_t cols) {
-    Array<T> out = Array<T>::from_shape({rows, cols});
-    std::copy(values.begin(), values.end(), out.begin());
-    return out;
-}
+class NnColumn final : public EngineColumn<T> {
+    using EngineColumn<T>::m_p;
+    using EngineColumn<T>::m_X;
+    using EngineColumn<T>::m_Y;
+    using EngineColumn<T>::m_cost;
 
-template <class T>
-class NnColumn final : public Column {
 public:
-    explicit NnColumn(const Problem<T>& p)
-        : m_p(p), m_X(to_array(p.X, p.layers[0], p.m)), m_Y(to_array(p.Y, 1, p.m)) {}
+    explicit NnColumn(const Problem<T>& p) : EngineColumn<T>(p) {}
 
     void init() override {
         std::map<std::string, Array<T>> parameters;
@@ -41,8 +38,6 @@ public:
         m_cost = static_cast<double>(J.item());
     }
 
-    double cost() const override { return m_cost; }
-
     std::vector<std::vector<double>> parameters() const override {
         std::vector<std::vector<double>> out;
         for (const auto& p : m_model.parameters())
@@ -50,14 +45,9 @@ public:
         return out;
     }
 
-    long tape_slots() const override { return static_cast<long>(Tape<T>::current().slots()); }
-
 private:
-    const Problem<T>& m_p;
-    Tensor<T> m_X, m_Y;
     nn::Model<T> m_model;
     std::unique_ptr<nn::GradientDescent<T>> m_optimizer;
-    double m_cost = 0;
 };
 
 } // namespace

@@ -1,25 +1,20 @@
 // xgrad: the same step written with the engine's ops, as a user of the engine would:
 // linear (W A + b fused), relu, binary_cross_entropy_with_logits, backward, W -= lr dW.
-#include "bench.hpp"
-
-#include "autograd/autograd.hpp"
+#include "engine_column.hpp"
 
 namespace xgrad::bench {
 
 namespace {
 
 template <class T>
-Array<T> to_array(const std::vector<T>& values, std::size_t rows, std::size_t cols) {
-    Array<T> out = Array<T>::from_shape({rows, cols});
-    std::copy(values.begin(), values.end(), out.begin());
-    return out;
-}
+class XgradColumn final : public EngineColumn<T> {
+    using EngineColumn<T>::m_p;
+    using EngineColumn<T>::m_X;
+    using EngineColumn<T>::m_Y;
+    using EngineColumn<T>::m_cost;
 
-template <class T>
-class XgradColumn final : public Column {
 public:
-    explicit XgradColumn(const Problem<T>& p)
-        : m_p(p), m_X(to_array(p.X, p.layers[0], p.m)), m_Y(to_array(p.Y, 1, p.m)) {}
+    explicit XgradColumn(const Problem<T>& p) : EngineColumn<T>(p) {}
 
     void init() override {
         m_W.assign(m_p.L() + 1, {});
@@ -49,8 +44,6 @@ public:
         m_cost = static_cast<double>(J.item());
     }
 
-    double cost() const override { return m_cost; }
-
     std::vector<std::vector<double>> parameters() const override {
         std::vector<std::vector<double>> out;
         for (std::size_t l = 1; l <= m_p.L(); ++l)
@@ -59,13 +52,8 @@ public:
         return out;
     }
 
-    long tape_slots() const override { return static_cast<long>(Tape<T>::current().slots()); }
-
 private:
-    const Problem<T>& m_p;
-    Tensor<T> m_X, m_Y;
     std::vector<Tensor<T>> m_W, m_b;
-    double m_cost = 0;
 };
 
 } // namespace
