@@ -265,6 +265,8 @@ struct GraphBuilder {
             g.shape = t.shape();
             g.input_shapes = t.input_shapes();
             g.saved_bytes = t.size() * sizeof(T);
+            if (const Tensor<T>& kept = t.impl()->saved; kept.defined()) // bce's sigmoid(Z)
+                g.saved_bytes += kept.size() * sizeof(T);
             std::vector<const void*> counted;
             // inputs() is all or nothing: a freed node released every input at once.
             if (inputs[k].size() == g.input_shapes.size()) {

@@ -69,7 +69,8 @@ struct GraphTensor {
     /// Ids of the op's inputs, in input order; empty for leaves and freed ops.
     std::vector<std::size_t> inputs;
     std::vector<Shape> input_shapes; ///< known even after the op was freed
-    /// Bytes this tensor keeps alive: its value plus the values of the inputs it holds.
+    /// Bytes this tensor keeps alive: its value, the values of the inputs it holds, and what
+    /// its op kept for the backward (binary_cross_entropy_with_logits keeps sigmoid(Z)).
     std::size_t saved_bytes = 0;
     Summary value;
     std::optional<Summary> grad;   ///< when the tensor holds one (Tensor::has_grad)

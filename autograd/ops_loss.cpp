@@ -3,6 +3,7 @@
 #include "autograd/ops.hpp"
 
 #include <cmath>
+#include <optional>
 
 namespace xgrad {
 
@@ -74,33 +75,45 @@ Tensor<T> binary_cross_entropy_with_logits(const Tensor<T>& logits, const Tensor
     if (logits.size() == 0)
         throw ShapeError(detail::in_scope("binary_cross_entropy_with_logits: no examples in " +
                                           describe(logits)));
-    // Per element max(z, 0) - z y + log(1 + e^-|z|): finite for z = +-1000.
+    // Per element max(z, 0) - z y + log(1 + e^-|z|): finite for z = +-1000. When a backward
+    // will follow, sigmoid(z) is kept from the same e^-|z| (as the course's code keeps AL):
+    // the backward needs it, and a second exp per element is a tenth of a small step.
     const T* z = logits.value().data();
     const T* y = targets.value().data();
     const std::size_t n = logits.size();
+    const bool recording = grad_enabled() && logits.requires_grad();
+    std::optional<Array<T>> sigmoid_z;
+    if (recording) sigmoid_z = detail::new_array<T>(logits.shape());
+    T* s = recording ? sigmoid_z->data() : nullptr;
     T total = 0;
-    for (std::size_t i = 0; i < n; ++i)
-        total += std::max(z[i], T(0)) - z[i] * y[i] + std::log1p(std::exp(-std::abs(z[i])));
-    return make_result<T>(
+    for (std::size_t i = 0; i < n; ++i) {
+        const T e = std::exp(-std::abs(z[i]));
+        total += std::max(z[i], T(0)) - z[i] * y[i] + std::log1p(e);
+        if (recording) s[i] = z[i] >= 0 ? T(1) / (T(1) + e) : e / (T(1) + e); // sigmoid_of's
+    }
+    Tensor<T> loss = make_result<T>(
         Op::bce_with_logits, Array<T>(total / static_cast<T>(n)), {&logits, &targets},
         [](const BackwardContext<T>& c) -> InputGrads<T> {
             // dZ = G (sigmoid(Z) - Y) / n ; dY = -G Z / n
             const Tensor<T> Z = c.input(0), Y = c.input(1);
             const T scale = T(1) / static_cast<T>(Z.size());
-            if (c.needs(0) && !grad_enabled()) {
+            if (c.needs(0) && !grad_enabled() && c.node.saved.defined()) {
                 // A plain backward records nothing: the same arithmetic, in the same order,
                 // as one loop instead of four ops and their four buffers.
                 const T g = c.grad.item();
-                Array<T> dZ = detail::map(Z.value(), [](T v) { return detail::sigmoid_of(v); });
+                const T* s = c.node.saved.value().data(); // sigmoid(Z), from the forward
                 const T* y = Y.value().data();
+                Array<T> dZ = detail::new_array<T>(Z.shape());
                 T* d = dZ.data();
-                for (std::size_t i = 0, n = dZ.size(); i < n; ++i) d[i] = g * ((d[i] - y[i]) * scale);
+                for (std::size_t i = 0, n = dZ.size(); i < n; ++i) d[i] = g * ((s[i] - y[i]) * scale);
                 return {detail::constant(std::move(dZ)),
                         c.needs(1) ? mul(c.grad, mul_scalar(Z, -scale)) : Tensor<T>()};
             }
             return {c.needs(0) ? mul(c.grad, mul_scalar(sub(sigmoid(Z), Y), scale)) : Tensor<T>(),
                     c.needs(1) ? mul(c.grad, mul_scalar(Z, -scale)) : Tensor<T>()};
         });
+    if (recording) loss.impl()->saved = detail::constant(std::move(*sigmoid_z));
+    return loss;
 }
 
 #define XGRAD_INSTANTIATE(T)                                                                      \

@@ -297,6 +297,7 @@ bool BackwardWalk<T>::step(BackwardStep<T>* report) {
         }
         if (!m_options.retain_graph) { // free the graph node by node as the walk passes it
             for (auto& input : node->inputs) input.reset();
+            node->saved = Tensor<T>();
             node->freed = true;
         }
         return true;

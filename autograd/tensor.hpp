@@ -185,6 +185,7 @@ struct TensorImpl {
     std::array<std::shared_ptr<TensorImpl>, 3> inputs{};
     std::array<Shape, 3> input_shapes{};
     std::array<std::uint32_t, 3> input_versions{};
+    Tensor<T> saved; // what the forward computed for the backward to reuse (bce: sigmoid(Z))
     OpParams params{};
     BackwardFn<T> backward = nullptr;
     std::uint64_t sequence = 0;

@@ -476,6 +476,33 @@ TEST_CASE("backward refuses to run through a tensor changed in place after an op
     }
 }
 
+TEST_CASE("cross-entropy keeps sigmoid(Z) from its forward for its backward, then lets it go") {
+    const Array<double> z = {{-1000.0, -2.5, 0.0, 0.7, 1000.0}};
+    const Array<double> y = {{0.0, 1.0, 1.0, 0.0, 1.0}};
+    const Tensor<double> Y(y);
+    Tensor<double> Z(z, true);
+    const Tensor<double> J = binary_cross_entropy_with_logits(Z, Y);
+    REQUIRE(J.impl()->saved.defined());
+    CHECK(J.impl()->saved.shape() == Z.shape());
+    J.backward();
+    CHECK_FALSE(J.impl()->saved.defined()); // freed with the node
+    // The same gradient as the recorded rule, which computes sigmoid(Z) anew.
+    Tensor<double> Z2(z, true);
+    const Tensor<double> dZ =
+        grad<double>({binary_cross_entropy_with_logits(Z2, Y)}, {Z2}, {}, false, true)[0];
+    for (std::size_t i = 0; i < z.size(); ++i) {
+        const double expected = (1.0 / (1.0 + std::exp(-z(0, i))) - y(0, i)) / 5.0;
+        CHECK(Z.grad()(0, i) == doctest::Approx(expected).epsilon(1e-15));
+        CHECK(Z.grad()(0, i) == doctest::Approx(dZ.value()(0, i)).epsilon(1e-15));
+    }
+    // Nothing is kept when no backward can follow.
+    {
+        NoGrad no_grad;
+        CHECK_FALSE(binary_cross_entropy_with_logits(Z, Y).impl()->saved.defined());
+    }
+    CHECK_FALSE(binary_cross_entropy_with_logits(Tensor<double>(z), Y).impl()->saved.defined());
+}
+
 TEST_CASE("sigmoid and cross-entropy stay finite at logits of +-1000") {
     Tensor<double> Z(Array<double>{{1000.0, -1000.0, 1000.0, -1000.0}}, true);
     const Tensor<double> Y(Array<double>{{1.0, 0.0, 0.0, 1.0}});
