@@ -177,7 +177,8 @@ TEST_CASE("xgrad check reads parameters from .npy files and writes the autodiff 
     const Tensor<double> J =
         binary_cross_entropy_with_logits(linear(T.at("W3"), A2, T.at("b3")), Tensor<double>(Y));
     J.backward();
-    for (const auto& [key, tensor] : T) {
+    for (const auto& [name, tensor] : T) {
+        const std::string& key = name; // CAPTURE's lambda can't capture a structured binding
         CAPTURE(key);
         const Array<double> written = data::load_npy<double>((out / ("d" + key + ".npy")).string());
         REQUIRE(written.shape() == tensor.grad().shape());

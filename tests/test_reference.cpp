@@ -452,7 +452,10 @@ TEST_CASE("shape mistakes throw std::invalid_argument naming the function, layer
 
     const auto good = initialize_parameters_deep<double>({4, 3, 1});
     const Array<double> X = xt::ones<double>({4, 4});
-    const auto [AL_good, caches] = L_model_forward(X, good);
+    // Named members, not structured bindings: C++17 lambdas can't capture those (clang refuses).
+    const auto forward_good = L_model_forward(X, good);
+    const Array<double>& AL_good = forward_good.first;
+    const auto& caches = forward_good.second;
     check_mentions(invalid_argument_message([&] { L_model_backward(AL_good, Y_column, caches); }),
                    {"L_model_backward", "(1, 4)", "(4, 1)"});
     check_mentions(
@@ -464,8 +467,9 @@ TEST_CASE("shape mistakes throw std::invalid_argument naming the function, layer
                    }),
                    {"L_model_backward", "{tanh, sigmoid}", "{relu, sigmoid}"});
 
-    const auto [AL_tanh, caches_tanh] =
-        L_model_forward(X, good, {Activation::relu, Activation::tanh});
+    const auto forward_tanh = L_model_forward(X, good, {Activation::relu, Activation::tanh});
+    const Array<double>& AL_tanh = forward_tanh.first;
+    const auto& caches_tanh = forward_tanh.second;
     check_mentions(invalid_argument_message([&] {
                        L_model_backward_from_dZL(AL_tanh, Array<double>(xt::ones<double>({1, 4})),
                                                  caches_tanh);
