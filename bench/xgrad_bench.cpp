@@ -352,6 +352,21 @@ int main(int argc, char** argv) {
                 "x floor", "cpu ms", "x floor", "peak MB", "x floor", "allocs/step");
 
     const std::vector<Row> extra = options.extra.empty() ? std::vector<Row>{} : read_extra(options.extra);
+    // xgrad's time over LibTorch's for each configuration of this run (below 1: xgrad faster).
+    std::vector<std::string> against_torch;
+    auto compare_to_torch = [&against_torch](const std::vector<Row>& rows) {
+        const Row* ours = nullptr;
+        const Row* torch = nullptr;
+        for (const Row& r : rows) {
+            if (r.column == "xgrad") ours = &r;
+            if (r.column == "libtorch") torch = &r;
+        }
+        if (!ours || !torch) return;
+        char line[160];
+        std::snprintf(line, sizeof line, "%-7s %-4s %13.2f %13.2f", ours->config.c_str(),
+                      ours->dtype.c_str(), ours->ms / torch->ms, ours->cpu_ms / torch->cpu_ms);
+        against_torch.emplace_back(line);
+    };
     bool any = false;
     for (const auto& config : configs) {
         if (!options.only.empty() && options.only != config.name) continue;
@@ -368,11 +383,17 @@ int main(int argc, char** argv) {
                     rows.push_back(r);
                 }
             print_rows(rows);
+            compare_to_torch(rows);
         }
     }
     if (!any) {
         std::fprintf(stderr, "xgrad_bench: no configuration named '%s'\n", options.only.c_str());
         return 2;
+    }
+    if (!against_torch.empty()) {
+        std::printf("\nxgrad / libtorch in this run (below 1: xgrad is faster)\n%-12s %13s %13s\n",
+                    "config", "wall", "cpu");
+        for (const auto& line : against_torch) std::printf("%s\n", line.c_str());
     }
     if (options.flat_steps > 0) flat_check(options.flat_steps);
     return 0;
