@@ -88,12 +88,16 @@ inline Array<T> new_array(const Shape& shape) {
     return out;
 }
 
-// sigmoid(v) = 1 / (1 + e^-v), written with e^-|v| so that it never overflows:
-// sigmoid(+-1000) is exactly 1 or 0, never NaN.
+// sigmoid(v) = 1 / (1 + e^-v), written with e = e^-|v| so that it never overflows:
+// sigmoid(+-1000) is exactly 1 or 0, never NaN. Given e when the caller has it already
+// (the cross-entropy's forward).
+template <class T>
+inline T sigmoid_given_exp(T v, T e) {
+    return v >= 0 ? T(1) / (T(1) + e) : e / (T(1) + e);
+}
 template <class T>
 inline T sigmoid_of(T v) {
-    const T e = std::exp(-std::abs(v));
-    return v >= 0 ? T(1) / (T(1) + e) : e / (T(1) + e);
+    return sigmoid_given_exp(v, std::exp(-std::abs(v)));
 }
 
 // out[i] = f(x[i]) over contiguous data: one loop the compiler vectorises.

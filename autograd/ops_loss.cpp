@@ -89,7 +89,7 @@ Tensor<T> binary_cross_entropy_with_logits(const Tensor<T>& logits, const Tensor
     for (std::size_t i = 0; i < n; ++i) {
         const T e = std::exp(-std::abs(z[i]));
         total += std::max(z[i], T(0)) - z[i] * y[i] + std::log1p(e);
-        if (recording) s[i] = z[i] >= 0 ? T(1) / (T(1) + e) : e / (T(1) + e); // sigmoid_of's
+        if (recording) s[i] = detail::sigmoid_given_exp(z[i], e);
     }
     Tensor<T> loss = make_result<T>(
         Op::bce_with_logits, Array<T>(total / static_cast<T>(n)), {&logits, &targets},

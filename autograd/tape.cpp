@@ -127,7 +127,8 @@ void accumulate(Tensor<T>& sum, Tensor<T> g, bool create_graph) {
 // A rule reads its inputs and output as they are now; if one was changed in place (data())
 // after the op recorded it, the gradient would silently belong to other values.
 template <class T>
-void check_versions(const TensorImpl<T>& node) {
+void check_versions(const std::shared_ptr<TensorImpl<T>>& result) {
+    const TensorImpl<T>& node = *result;
     auto refuse = [&node](const std::string& what, std::uint32_t now, std::uint32_t then) {
         throw GraphError(
             std::string("backward: ") + what + " was changed in place (data()) after " +
@@ -144,9 +145,7 @@ void check_versions(const TensorImpl<T>& node) {
                    input->version, node.input_versions[i]);
     }
     if (node.version != 0)
-        refuse("its output " + (node.label.empty() ? to_string(node.value.shape())
-                                                   : node.label + " " + to_string(node.value.shape())),
-               node.version, 0);
+        refuse("its output " + describe(Tensor<T>(result)), node.version, 0);
 }
 
 } // namespace
@@ -240,7 +239,7 @@ bool BackwardWalk<T>::step(BackwardStep<T>* report) {
                 std::to_string(node->sequence) + ", output " + to_string(node->value.shape()) +
                 ") was already freed by an earlier backward(); pass retain_graph = true to "
                 "that backward to run backward twice"));
-        check_versions(*node);
+        check_versions(node);
         Tensor<T> g = std::move(node->pending);
         node->pending = Tensor<T>();
         --m_outstanding;
