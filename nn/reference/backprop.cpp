@@ -1,17 +1,15 @@
 // The course's forward and backward propagation, written out by hand (see backprop.hpp).
-// Matrix products call cblas_{s,d}gemm directly with transpose flags, so W^T dZ and dZ A_prev^T
-// read W and A_prev in place: no transposed copy.
+// Each line is the notebook's numpy line in xtensor: np.dot is xtensor-blas's xt::linalg::dot,
+// A.T is xt::transpose(A). Legibility and independence from the engine matter here, not speed.
 #include "nn/reference/backprop.hpp"
 
-#include <cblas.h>
+#include "autograd/xtensor_linalg.hpp"
 
 #include <algorithm>
 #include <cmath>
-#include <numeric>
 #include <random>
 #include <sstream>
 #include <stdexcept>
-#include <type_traits>
 
 namespace xgrad::reference {
 
@@ -58,38 +56,6 @@ void require_same_shape(std::string_view where, std::string_view name_a, const A
                                           const std::invalid_argument& e) {
     throw std::invalid_argument(std::string(where) + ", layer " + std::to_string(l) + ": " +
                                 e.what());
-}
-
-// C = alpha op(A) op(B) + beta C for row-major matrices, op(X) = X^T when trans_X. C must already
-// have its shape. Leading dimensions come from the shapes (xtensor gives extent-1 axes stride 0).
-template <class T>
-void gemm(bool trans_A, bool trans_B, T alpha, const Array<T>& A, const Array<T>& B, T beta,
-          Array<T>& C) {
-    const auto M = static_cast<blasint>(C.shape()[0]);
-    const auto N = static_cast<blasint>(C.shape()[1]);
-    const auto K = static_cast<blasint>(trans_A ? A.shape()[0] : A.shape()[1]);
-    if (M == 0 || N == 0)
-        return;
-    const auto lda = std::max<blasint>(1, static_cast<blasint>(A.shape()[1]));
-    const auto ldb = std::max<blasint>(1, static_cast<blasint>(B.shape()[1]));
-    const auto ta = trans_A ? CblasTrans : CblasNoTrans;
-    const auto tb = trans_B ? CblasTrans : CblasNoTrans;
-    if constexpr (std::is_same_v<T, float>)
-        cblas_sgemm(CblasRowMajor, ta, tb, M, N, K, alpha, A.data(), lda, B.data(), ldb, beta,
-                    C.data(), N);
-    else
-        cblas_dgemm(CblasRowMajor, ta, tb, M, N, K, alpha, A.data(), lda, B.data(), ldb, beta,
-                    C.data(), N);
-}
-
-// y += alpha x, for arrays of the same shape.
-template <class T>
-void axpy(T alpha, const Array<T>& x, Array<T>& y) {
-    const auto n = static_cast<blasint>(x.size());
-    if constexpr (std::is_same_v<T, float>)
-        cblas_saxpy(n, alpha, x.data(), 1, y.data(), 1);
-    else
-        cblas_daxpy(n, alpha, x.data(), 1, y.data(), 1);
 }
 
 // ---- The activations, forward and backward side by side -------------------------------------
@@ -166,24 +132,16 @@ linear_backward(const Array<T>& dZ, const LinearCache<T>& cache, bool want_dA_pr
         fail(where, "dZ has shape " + shape_str(dZ) + " but W has shape " + shape_str(W) +
                         " and A_prev " + shape_str(A_prev) +
                         ": dZ must be (W's rows, A_prev's columns)");
-    const std::size_t n = W.shape()[0], n_prev = W.shape()[1], m = A_prev.shape()[1];
-    const T one_over_m = T(1) / static_cast<T>(m);
+    const T one_over_m = T(1) / static_cast<T>(A_prev.shape()[1]);
 
-    // dW = 1/m dZ A_prev^T
-    Array<T> dW = Array<T>::from_shape({n, n_prev});
-    gemm(false, true, one_over_m, dZ, A_prev, T(0), dW);
-    // db = 1/m np.sum(dZ, axis=1, keepdims=True)
-    Array<T> db = Array<T>::from_shape({n, 1});
-    for (std::size_t i = 0; i < n; ++i) {
-        const T* row = dZ.data() + i * m;
-        db.data()[i] = std::accumulate(row, row + m, T(0)) * one_over_m;
-    }
-    // dA_prev = W^T dZ
+    // dW = 1./m * np.dot(dZ, A_prev.T)
+    Array<T> dW = one_over_m * xt::linalg::dot(dZ, xt::transpose(A_prev));
+    // db = 1./m * np.sum(dZ, axis=1, keepdims=True)
+    Array<T> db = one_over_m * xt::sum(dZ, {1}, xt::keep_dims);
+    // dA_prev = np.dot(W.T, dZ)
     Array<T> dA_prev = empty<T>();
-    if (want_dA_prev) {
-        dA_prev = Array<T>::from_shape({n_prev, m});
-        gemm(true, false, T(1), W, dZ, T(0), dA_prev);
-    }
+    if (want_dA_prev)
+        dA_prev = xt::linalg::dot(xt::transpose(W), dZ);
     return {std::move(dA_prev), std::move(dW), std::move(db)};
 }
 
@@ -375,12 +333,8 @@ std::pair<Array<T>, LinearCache<T>> linear_forward(const Array<T>& A, const Arra
         detail::fail(where, "b has shape " + detail::shape_str(b) + " but W has shape " +
                                 detail::shape_str(W) + ": b must be (" +
                                 std::to_string(W.shape()[0]) + ", 1)");
-    const std::size_t n = W.shape()[0], m = A.shape()[1];
-    // Z = np.dot(W, A) + b: each row starts as b's entry, then gemm adds W A onto it.
-    Array<T> Z = Array<T>::from_shape({n, m});
-    for (std::size_t i = 0; i < n; ++i)
-        std::fill_n(Z.data() + i * m, m, b.data()[i]);
-    detail::gemm(false, false, T(1), W, A, T(1), Z);
+    // Z = np.dot(W, A) + b, b broadcast over the columns
+    Array<T> Z = xt::linalg::dot(W, A) + b;
     return {std::move(Z), LinearCache<T>{&A, &W, &b}};
 }
 
@@ -568,9 +522,9 @@ void update_parameters(Parameters<T>& parameters, const Grads<T>& grads, T learn
         } catch (const std::invalid_argument& e) {
             detail::rethrow_in_layer(where, l, e);
         }
-        // W = W - learning_rate * dW, in place (BLAS axpy: y += a x)
-        detail::axpy(-learning_rate, grads.dW[l], parameters.W[l]);
-        detail::axpy(-learning_rate, grads.db[l], parameters.b[l]);
+        // parameters["W" + str(l)] = parameters["W" + str(l)] - learning_rate * grads["dW" + str(l)]
+        parameters.W[l] = parameters.W[l] - learning_rate * grads.dW[l];
+        parameters.b[l] = parameters.b[l] - learning_rate * grads.db[l];
     }
 }
 
