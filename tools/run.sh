@@ -23,15 +23,18 @@ install_packages() {
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 
+# build [TARGET...]: configure once, then build the targets given (all when none).
 build() {
     cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
-    cmake --build "$build" -j"$(nproc)"
+    local targets=()
+    for t in "$@"; do targets+=(--target "$t"); done
+    cmake --build "$build" -j"$(nproc)" "${targets[@]}"
 }
 
 case "$job" in
     main)
         install_packages
-        build
+        build xgrad_cli # only the program: the tests, examples and benchmarks wait for `test`
         "$build/xgrad" demo
         ;;
     test)
