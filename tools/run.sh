@@ -2,17 +2,20 @@
 # One command per job on a fresh Debian 12 machine: installs what xgrad needs, builds, runs.
 #   bash tools/run.sh main   train a network, compare its gradients, draw its graph
 #   bash tools/run.sh test   build and run the test suite
+#   bash tools/run.sh deps   only install the packages (and XGRAD_EXTRA_PACKAGES, e.g. CI's clang)
+# XGRAD_CMAKE_ARGS adds options to the configure step (CI: -DXGRAD_WERROR=ON).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 job=${1:-main}
 build=${XGRAD_BUILD_DIR:-build}
 packages=(cmake g++ make ccache xtensor-dev libxtensor-blas-dev libopenblas-dev doctest-dev
-          zlib1g-dev dataset-fashion-mnist graphviz nlohmann-json3-dev)
+          zlib1g-dev dataset-fashion-mnist graphviz nlohmann-json3-dev python3)
 
 install_packages() {
-    local missing=()
-    for p in "${packages[@]}"; do
+    local missing=() extra=()
+    read -r -a extra <<<"${XGRAD_EXTRA_PACKAGES:-}"
+    for p in "${packages[@]}" "${extra[@]}"; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
     done
     [ ${#missing[@]} -eq 0 ] && return
@@ -25,7 +28,9 @@ install_packages() {
 
 # build [TARGET...]: configure once, then build the targets given (all when none).
 build() {
-    cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
+    local options=()
+    read -r -a options <<<"${XGRAD_CMAKE_ARGS:-}"
+    cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release "${options[@]}" >/dev/null
     local targets=()
     for t in "$@"; do targets+=(--target "$t"); done
     cmake --build "$build" -j"$(nproc)" "${targets[@]}"
@@ -42,8 +47,11 @@ case "$job" in
         build
         ctest --test-dir "$build" --output-on-failure -j"$(nproc)"
         ;;
+    deps)
+        install_packages
+        ;;
     *)
-        echo "usage: bash tools/run.sh main|test" >&2
+        echo "usage: bash tools/run.sh main|test|deps" >&2
         exit 2
         ;;
 esac

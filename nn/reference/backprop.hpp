@@ -276,8 +276,8 @@ void corrupt_like_course(Grads<T>& grads);
 
 /// Options of L_model_backward beyond the course's.
 struct BackwardOptions {
-    BackwardOptions(PlantedBug planted_bug = PlantedBug::none, bool compute_dA0 = true)
-        : planted_bug(planted_bug), compute_dA0(compute_dA0) {}
+    BackwardOptions(PlantedBug bug = PlantedBug::none, bool with_dA0 = true)
+        : planted_bug(bug), compute_dA0(with_dA0) {}
 
     PlantedBug planted_bug;
     /// dA0 = W1^T dZ1, the gradient for X: the course computes it, training does not need it
