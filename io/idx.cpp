@@ -1,5 +1,5 @@
 // IDX reading through zlib: gzread decompresses .gz files and passes plain files through.
-#include "idx.hpp"
+#include "io/idx.hpp"
 
 #include <algorithm>
 #include <cerrno>

@@ -1,4 +1,4 @@
-#include "tools/graph_files.hpp"
+#include "cli/graph_files.hpp"
 
 #include "tools/render.hpp"
 

@@ -3,10 +3,10 @@
 // the trained network's gradients against the course's formulas and finite differences,
 // shows that a planted bug is caught, and draws the computation graph.
 
-#include "tools/cli/commands.hpp"
-#include "tools/cli/common.hpp"
-#include "tools/cli/train.hpp"
-#include "tools/graph_files.hpp"
+#include "cli/commands.hpp"
+#include "cli/common.hpp"
+#include "cli/train.hpp"
+#include "cli/graph_files.hpp"
 
 #include <cstdio>
 #include <filesystem>

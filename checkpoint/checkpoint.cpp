@@ -1,6 +1,6 @@
-#include "tools/checkpoint.hpp"
+#include "checkpoint/checkpoint.hpp"
 
-#include "tools/data/npy.hpp"
+#include "io/npy.hpp"
 
 #include <nlohmann/json.hpp>
 #include <zlib.h>

@@ -1,6 +1,6 @@
-#include "tools/plot.hpp"
+#include "plot/plot.hpp"
 
-#include "tools/data/npy.hpp"
+#include "io/npy.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -2,11 +2,11 @@
 // and a final report of train and test accuracy on stdout. Checkpoints (--checkpoint,
 // --resume) and a plot of the curves (--plot) come from tools/checkpoint and tools/plot.
 
-#include "tools/cli/train.hpp"
-#include "tools/checkpoint.hpp"
+#include "cli/train.hpp"
+#include "checkpoint/checkpoint.hpp"
 
-#include "tools/cli/commands.hpp"
-#include "tools/plot.hpp"
+#include "cli/commands.hpp"
+#include "plot/plot.hpp"
 
 #include <chrono>
 #include <cmath>

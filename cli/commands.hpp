@@ -4,7 +4,7 @@
 // exceptions propagate to the dispatcher in tools/xgrad.cpp, which prints them (a UsageError
 // with the subcommand's usage) and picks the exit code.
 
-#include "tools/cli/flags.hpp"
+#include "cli/flags.hpp"
 
 namespace xgrad::cli {
 

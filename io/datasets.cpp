@@ -1,6 +1,6 @@
-#include "datasets.hpp"
+#include "io/datasets.hpp"
 
-#include "idx.hpp"
+#include "io/idx.hpp"
 
 #include <cmath>
 #include <filesystem>

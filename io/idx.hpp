@@ -8,7 +8,7 @@
 // without a gzip stream, a corrupt or cut gzip stream, bad magic, truncated or over-long data,
 // a header whose dimensions ask for more than `idx_max_bytes`.
 
-#include "file_error.hpp"
+#include "io/file_error.hpp"
 
 #include <cstddef>
 #include <cstdint>

@@ -26,8 +26,8 @@
 // Files and their formats: tools/graph_files.hpp; the JSON schema: docs/graph-json.md.
 
 #include "nn/model.hpp"
-#include "tools/cli/flags.hpp"
-#include "tools/graph_files.hpp"
+#include "cli/flags.hpp"
+#include "cli/graph_files.hpp"
 
 namespace xgrad::cli {
 

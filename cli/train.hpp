@@ -1,9 +1,9 @@
 #pragma once
 // Training as `xgrad train` does it, for the subcommands that train (train, demo).
 
-#include "tools/checkpoint.hpp"
-#include "tools/cli/common.hpp"
-#include "tools/cli/flags.hpp"
+#include "checkpoint/checkpoint.hpp"
+#include "cli/common.hpp"
+#include "cli/flags.hpp"
 
 #include <cstddef>
 #include <string>

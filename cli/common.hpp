@@ -3,8 +3,8 @@
 // the progress bar of a training run.
 
 #include "nn/nn.hpp"
-#include "tools/cli/flags.hpp"
-#include "tools/data/datasets.hpp"
+#include "cli/flags.hpp"
+#include "io/datasets.hpp"
 
 #include <chrono>
 #include <cstddef>

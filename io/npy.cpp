@@ -2,7 +2,7 @@
 //   "\x93NUMPY" major minor | header length (uint16 LE for 1.0, uint32 LE for 2.0/3.0)
 //   | a Python dict literal {'descr': ..., 'fortran_order': ..., 'shape': (...), } padded with
 //   spaces and ending in '\n' so the data start at a multiple of 64 | the raw elements.
-#include "npy.hpp"
+#include "io/npy.hpp"
 
 #include <algorithm>
 #include <cerrno>

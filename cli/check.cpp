@@ -3,9 +3,9 @@
 // --Y), optionally writing the autodiff gradients as .npy files (--out). Exit code 0 when every
 // tensor agrees, 3 when one does not, so scripts can use it.
 
-#include "tools/cli/commands.hpp"
-#include "tools/cli/flags.hpp"
-#include "tools/data/npy.hpp"
+#include "cli/commands.hpp"
+#include "cli/flags.hpp"
+#include "io/npy.hpp"
 
 #include "nn/nn.hpp"
 

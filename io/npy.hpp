@@ -16,7 +16,7 @@
 // real name.
 
 #include "autograd/xtensor.hpp"
-#include "file_error.hpp"
+#include "io/file_error.hpp"
 
 #include <cstddef>
 #include <map>

@@ -1,6 +1,6 @@
-#include "tools/cli/common.hpp"
+#include "cli/common.hpp"
 
-#include "tools/cli/flags.hpp"
+#include "cli/flags.hpp"
 
 #include <unistd.h>
 

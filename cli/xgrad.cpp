@@ -1,8 +1,8 @@
 // The `xgrad` program: train a network, check its gradients three ways, draw its graph.
 // This file only dispatches; each subcommand lives in tools/cli/<name>.cpp.
 
-#include "tools/cli/commands.hpp"
-#include "tools/data/file_error.hpp"
+#include "cli/commands.hpp"
+#include "io/file_error.hpp"
 
 #include <exception>
 #include <iostream>

@@ -17,7 +17,7 @@
 // written and the log says how to draw them; that is not an error.
 
 #include "autograd/inspect.hpp"
-#include "tools/data/file_error.hpp"
+#include "io/file_error.hpp"
 
 #include <iosfwd>
 #include <string>

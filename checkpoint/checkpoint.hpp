@@ -26,7 +26,7 @@
 
 #include "nn/model.hpp"
 #include "nn/optim.hpp"
-#include "tools/data/file_error.hpp"
+#include "io/file_error.hpp"
 
 #include <cstddef>
 #include <functional>

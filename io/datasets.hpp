@@ -12,7 +12,7 @@
 //        ~96% for logistic regression already; T-shirt vs Shirt is ~77%, too hard for week 2.)
 
 #include "autograd/xtensor.hpp"
-#include "file_error.hpp"
+#include "io/file_error.hpp"
 
 #include <array>
 #include <cstddef>
