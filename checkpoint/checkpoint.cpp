@@ -18,7 +18,9 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-namespace xgrad::data {
+namespace xgrad::checkpoint {
+
+using io::FileError;
 
 namespace {
 
@@ -466,11 +468,11 @@ Array<T> read_array(const std::string& version_dir, const FileRecord& r) {
                       static_cast<unsigned>(crc), static_cast<unsigned>(r.crc32));
         throw FileError(path, buf);
     }
-    const NpyHeader h = read_npy_header(path);
+    const io::NpyHeader h = io::read_npy_header(path);
     if (h.descr != (sizeof(T) == 8 ? "<f8" : "<f4"))
         throw FileError(path, "holds dtype '" + h.descr + "', expected " + dtype_name<T>() +
                                   " as the manifest says");
-    Array<T> a = load_npy<T>(path);
+    Array<T> a = io::load_npy<T>(path);
     if (!std::equal(a.shape().begin(), a.shape().end(), r.shape.begin(), r.shape.end()))
         throw FileError(path, "has shape " + to_string(a.shape()) + ", the manifest says " +
                                   to_string(Shape(r.shape.begin(), r.shape.end())));
@@ -558,7 +560,7 @@ void save_checkpoint(const std::string& dir, const nn::Model<T>& model,
         FileRecord r;
         r.name = key + ".npy";
         const std::string path = (fs::path(staging) / r.name).string();
-        save_npy(path, a); // fsync'ed
+        io::save_npy(path, a); // fsync'ed
         r.shape.assign(a.shape().begin(), a.shape().end());
         r.crc32 = file_crc32(path, r.bytes); // of the bytes on disk, read back
         records.push_back(std::move(r));
@@ -597,7 +599,7 @@ void save_checkpoint(const std::string& dir, const nn::Model<T>& model,
     for (const FileRecord& r : records)
         files.push_back(
             {{"name", r.name}, {"shape", r.shape}, {"bytes", r.bytes}, {"crc32", r.crc32}});
-    write_file_atomic((fs::path(staging) / manifest_name).string(), manifest_text(manifest));
+    io::write_file_atomic((fs::path(staging) / manifest_name).string(), manifest_text(manifest));
     fsync_dir(staging);
     reached("staged");
 
@@ -609,7 +611,7 @@ void save_checkpoint(const std::string& dir, const nn::Model<T>& model,
         throw FileError(final_dir, "cannot rename " + staging + " to it: " + errno_text(errno));
     fsync_dir(dir);
     reached("renamed");
-    write_file_atomic((fs::path(dir) / pointer_name).string(), name + "\n");
+    io::write_file_atomic((fs::path(dir) / pointer_name).string(), name + "\n");
     reached("current");
     remove_stale(dir, name);
 }
@@ -734,4 +736,4 @@ XGRAD_CHECKPOINT_INSTANTIATE(float)
 XGRAD_CHECKPOINT_INSTANTIATE(double)
 #undef XGRAD_CHECKPOINT_INSTANTIATE
 
-} // namespace xgrad::data
+} // namespace xgrad::checkpoint

@@ -23,7 +23,7 @@ const char* to_string(DataKind kind);              ///< "planar", "fashion-binar
 /// A data set split for training and testing, with a line describing it.
 template <class T>
 struct TrainTest {
-    data::Dataset<T> train, test;
+    io::Dataset<T> train, test;
     std::string description;
 };
 

@@ -21,7 +21,7 @@ Flags demo_flags() {
             "compares its gradients layer by layer, and draws its computation graph.");
     f.option("out", "DIR", (std::filesystem::temp_directory_path() / "xgrad-demo").string(),
              "where the graph files go")
-        .option("data-dir", "DIR", data::fashion_mnist_dir, "where the Fashion-MNIST files are")
+        .option("data-dir", "DIR", io::fashion_mnist_dir, "where the Fashion-MNIST files are")
         .flag("no-fashion", "skip the Fashion-MNIST part");
     return f;
 }

@@ -1,5 +1,5 @@
 // `xgrad graph`: the network `xgrad train` would build, pushed forward on a few training
-// examples, written as text, DOT, JSON and pictures by run_graph (tools/cli/graph.hpp).
+// examples, written as text, DOT, JSON and pictures by run_graph (cli/graph.hpp).
 
 #include "cli/commands.hpp"
 #include "cli/common.hpp"

@@ -20,7 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-namespace xgrad::data {
+namespace xgrad::io {
 namespace detail {
 
 namespace fs = std::filesystem;
@@ -618,4 +618,4 @@ XGRAD_DATA_NPY_INSTANTIATE(float)
 XGRAD_DATA_NPY_INSTANTIATE(double)
 #undef XGRAD_DATA_NPY_INSTANTIATE
 
-} // namespace xgrad::data
+} // namespace xgrad::io

@@ -23,7 +23,7 @@
 #include <string>
 #include <vector>
 
-namespace xgrad::data {
+namespace xgrad::io {
 
 /// What a .npy header says, without reading the data.
 struct NpyHeader {
@@ -62,4 +62,4 @@ std::map<std::string, Array<T>> load_npy_dir(const std::string& dir);
 /// Writes `bytes` to `path` atomically: `path.tmp-<pid>`, fsync, rename over `path`.
 void write_file_atomic(const std::string& path, const std::string& bytes);
 
-} // namespace xgrad::data
+} // namespace xgrad::io
