@@ -33,8 +33,12 @@ std::vector<std::size_t> shape_json(const Shape& shape) {
 }
 
 Json summary_json(const Summary& s) {
-    Json out = {{"shape", shape_json(s.shape)}, {"size", s.size},   {"norm", s.norm},
-                {"min", s.min},                 {"max", s.max},     {"mean", s.mean},
+    Json out = {{"shape", shape_json(s.shape)},
+                {"size", s.size},
+                {"norm", s.norm},
+                {"min", s.min},
+                {"max", s.max},
+                {"mean", s.mean},
                 {"nonfinite", s.nonfinite}};
     if (!s.values.empty())
         out["values"] = s.values;
@@ -42,9 +46,8 @@ Json summary_json(const Summary& s) {
 }
 
 Json params_json(const OpParams& p) {
-    return {{"scalar", p.scalar},           {"scalar2", p.scalar2},
-            {"axis", p.axis},               {"all_axes", p.all_axes},
-            {"keepdims", p.keepdims},       {"transpose_a", p.transpose_a},
+    return {{"scalar", p.scalar},          {"scalar2", p.scalar2},   {"axis", p.axis},
+            {"all_axes", p.all_axes},      {"keepdims", p.keepdims}, {"transpose_a", p.transpose_a},
             {"transpose_b", p.transpose_b}};
 }
 
@@ -106,10 +109,14 @@ std::string to_json(const Graph& graph, const JsonOptions& options) {
         op["params"] = params_json(t.params);
         nodes.push_back(std::move(op));
         for (std::size_t i = 0; i < t.inputs.size(); ++i)
-            edges.push_back({{"from", tensor_id(t.inputs[i])}, {"to", op_id(t.id)},
-                             {"kind", "input"}, {"input", i}});
-        edges.push_back(
-            {{"from", op_id(t.id)}, {"to", tensor_id(t.id)}, {"kind", "output"}, {"input", nullptr}});
+            edges.push_back({{"from", tensor_id(t.inputs[i])},
+                             {"to", op_id(t.id)},
+                             {"kind", "input"},
+                             {"input", i}});
+        edges.push_back({{"from", op_id(t.id)},
+                         {"to", tensor_id(t.id)},
+                         {"kind", "output"},
+                         {"input", nullptr}});
     }
     for (const Broadcast& b : graph.broadcasts)
         broadcasts.push_back(broadcast_json(b, options.batch_size));

@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <stdexcept>
 #include <system_error>
 
@@ -49,126 +50,82 @@ std::string errno_text(int err) { return std::error_code(err, std::generic_categ
 
 // ---- the manifest's JSON, read and written with nlohmann-json ---------------------------
 
-using Json = nlohmann::json;               // read: fields found by name
+using Json = nlohmann::json;                // read: fields found by name
 using OrderedJson = nlohmann::ordered_json; // written: fields in the order of the format
 
 bool contains(const std::string& text, const std::string& part) {
     return text.find(part) != std::string::npos;
 }
 
-// Builds the manifest's JSON from nlohmann's SAX events, refusing what nlohmann accepts but
-// a manifest must not hold (a duplicate key, nesting past 32 levels), and turning its parse
-// errors into FileErrors that name the file, the fault and its byte: a damaged manifest is
-// refused, never half-read, and no nlohmann exception escapes.
-class ManifestParser {
-public:
-    ManifestParser(const std::string& path, const std::string& text) : m_path(path), m_text(text) {}
+// Where the token nlohmann stopped at begins, given where it ends (the characters it read).
+std::size_t token_start(const std::string& text, std::size_t end) {
+    if (end == 0) return 0;
+    std::size_t start = end - 1;
+    if (text[start] == '"' && start > 0) { // a whole string: back to its opening quote
+        const std::size_t open = text.rfind('"', start - 1);
+        return open == std::string::npos ? start : open;
+    }
+    const auto word = [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '+' || c == '.';
+    };
+    while (start > 0 && word(text[start]) && word(text[start - 1])) --start;
+    return start;
+}
 
-    Json parse() {
-        Json::sax_parse(m_text, this);
-        return std::move(m_root);
+// nlohmann's parse error, "syntax error while parsing <context> - <fault>; expected <token>",
+// in the words of the format's refusals, with the byte where it happened.
+std::string parse_fault(const std::string& text, const Json::parse_error& e) {
+    const std::string message = e.what();
+    const std::size_t at = message.rfind("; expected ");
+    const std::string expected = at == std::string::npos ? "" : message.substr(at + 11);
+    const bool truncated = e.byte > text.size(); // nlohmann read the end of the file
+    std::string fault;
+    if (expected == "string literal") {
+        fault = "expected a string key";
+    } else if (contains(message, "; last read: ")) { // the lexer's own fault
+        const std::size_t from = message.find(" - ") + 3;
+        fault = contains(message, "control character")
+                    ? "control character in a string"
+                    : message.substr(from, message.find("; last read: ") - from);
+    } else if (expected == "end of input") {
+        fault = "unexpected text after the JSON value";
+    } else if (contains(expected, "or a literal")) {
+        fault = truncated ? "expected a value" : "unexpected character";
+    } else {
+        fault = "expected " + (expected.empty() ? std::string("a value") : expected);
     }
+    if (truncated) return fault + " at byte " + std::to_string(text.size()) +
+                          " (the file ends there: truncated?)";
+    return fault + " at byte " + std::to_string(token_start(text, e.byte));
+}
 
-    // nlohmann's SAX interface (nlohmann::json_sax): one call per token.
-    bool null() { return value(nullptr); }
-    bool boolean(bool b) { return value(b); }
-    bool number_integer(Json::number_integer_t n) { return value(n); }
-    bool number_unsigned(Json::number_unsigned_t n) { return value(n); }
-    bool number_float(Json::number_float_t x, const Json::string_t&) { return value(x); }
-    bool string(Json::string_t& s) { return value(std::move(s)); }
-    bool binary(Json::binary_t&) { return false; } // only in binary formats, never in text
-    bool start_object(std::size_t) { return open(Json::object()); }
-    bool start_array(std::size_t) { return open(Json::array()); }
-    bool end_object() { return close(); }
-    bool end_array() { return close(); }
-    bool key(Json::string_t& k) {
-        if (m_open.back()->contains(k)) fail("duplicate key \"" + k.substr(0, 40) + "\"");
-        m_key = std::move(k);
+// The manifest's JSON, parsed by nlohmann-json, refusing what it accepts but a manifest must
+// not hold (a duplicate key, nesting past 32 levels). Every fault is a FileError naming the
+// file and what was wrong: a damaged manifest is refused, never half-read, and no nlohmann
+// exception escapes.
+Json parse_manifest(const std::string& path, const std::string& text) {
+    const auto invalid = [&](const std::string& what) {
+        return FileError(path, "not valid JSON: " + what);
+    };
+    std::vector<std::set<std::string>> keys; // of each open object
+    const Json::parser_callback_t check = [&](int depth, Json::parse_event_t event, Json& parsed) {
+        using Event = Json::parse_event_t;
+        if ((event == Event::object_start || event == Event::array_start) && depth >= 32)
+            throw invalid("nested deeper than 32 levels");
+        if (event == Event::object_start) keys.emplace_back();
+        if (event == Event::object_end) keys.pop_back();
+        if (event == Event::key && !keys.back().insert(parsed.get<std::string>()).second)
+            throw invalid("duplicate key \"" + parsed.get<std::string>().substr(0, 40) + "\"");
         return true;
+    };
+    try {
+        return Json::parse(text, check);
+    } catch (const Json::parse_error& e) {
+        throw invalid(parse_fault(text, e));
+    } catch (const Json::exception& e) { // 406: a number beyond a double's range
+        throw invalid(e.id == 406 ? "number out of range" : e.what());
     }
-    // nlohmann's message is "syntax error while parsing <context> - <fault>; expected <token>";
-    // the fault is said here in the words of the format's refusals.
-    bool parse_error(std::size_t chars_read, const std::string&, const Json::exception& e) {
-        const std::string message = e.what();
-        const std::size_t at = message.rfind("; expected ");
-        const std::string expected = at == std::string::npos ? "" : message.substr(at + 11);
-        const bool truncated = chars_read > m_text.size();
-        std::string fault;
-        if (e.id == 406) {
-            fault = "number out of range";
-        } else if (expected == "string literal") {
-            fault = "expected a string key";
-        } else if (contains(message, "; last read: ")) { // the lexer's own fault
-            const std::size_t from = message.find(" - ") + 3;
-            fault = contains(message, "control character")
-                        ? "control character in a string"
-                        : message.substr(from, message.find("; last read: ") - from);
-        } else if (expected == "end of input") {
-            fault = "unexpected text after the JSON value";
-        } else if (contains(expected, "or a literal")) {
-            fault = truncated ? "expected a value" : "unexpected character";
-        } else {
-            fault = "expected " + (expected.empty() ? std::string("a value") : expected);
-        }
-        m_pos = truncated ? m_text.size() : token_start(chars_read);
-        fail(fault);
-    }
-
-private:
-    [[noreturn]] void fail(const std::string& what) const {
-        std::string where;
-        if (m_pos != std::string::npos)
-            where = " at byte " + std::to_string(m_pos) +
-                    (m_pos >= m_text.size() ? " (the file ends there: truncated?)" : "");
-        throw FileError(m_path, "not valid JSON: " + what + where);
-    }
-    // Where the token nlohmann stopped at begins; it ends at `end`, the characters read.
-    // (nlohmann's own token text may hold what came before it, so it is not used.)
-    std::size_t token_start(std::size_t end) const {
-        if (end == 0) return 0;
-        std::size_t start = end - 1;
-        if (m_text[start] == '"' && start > 0) { // a whole string: back to its opening quote
-            const std::size_t open = m_text.rfind('"', start - 1);
-            return open == std::string::npos ? start : open;
-        }
-        const auto word = [](char c) {
-            return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '+' || c == '.';
-        };
-        while (start > 0 && word(m_text[start]) && word(m_text[start - 1])) --start;
-        return start;
-    }
-    // Where the next value goes: the root, the end of the open array, or the open object's
-    // last key. Pointers to open containers stay valid: only the innermost one grows.
-    Json& slot() {
-        if (m_open.empty()) return m_root;
-        Json& container = *m_open.back();
-        if (container.is_object()) return container[m_key];
-        container.push_back(nullptr);
-        return container.back();
-    }
-    bool value(Json v) {
-        slot() = std::move(v);
-        return true;
-    }
-    bool open(Json empty) {
-        if (m_open.size() == 32) fail("nested deeper than 32 levels");
-        Json& s = slot();
-        s = std::move(empty);
-        m_open.push_back(&s);
-        return true;
-    }
-    bool close() {
-        m_open.pop_back();
-        return true;
-    }
-
-    const std::string& m_path;
-    const std::string& m_text;
-    Json m_root;
-    std::vector<Json*> m_open;
-    std::string m_key;
-    std::size_t m_pos = std::string::npos; // of the fault, when nlohmann says
-};
+}
 
 // Typed access to the manifest's fields, each failure naming the field.
 class Fields {
@@ -379,7 +336,7 @@ Manifest read_manifest(const std::string& dir) {
     if (!fs::exists(path, ec)) throw FileError(path, "missing");
     const std::string text = read_whole(path, max_manifest_bytes);
     if (text.empty()) throw FileError(path, "empty (truncated?)");
-    const Json root = ManifestParser(path, text).parse();
+    const Json root = parse_manifest(path, text);
     if (!root.is_object())
         throw FileError(path, "not a checkpoint manifest: the JSON is not an object");
     const Fields f(path, root);
