@@ -1,5 +1,5 @@
 // Uses each installed library once: the engine (a gradient), nn (a model and Adam),
-// tools (a .npy round trip, a checkpoint and a plot), and the reference backprop.
+// io (a .npy round trip), checkpoint, plot, and the reference backprop.
 #include <autograd/autograd.hpp>
 #include <nn/nn.hpp>
 #include <nn/reference/backprop.hpp>
