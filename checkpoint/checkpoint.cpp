@@ -15,6 +15,7 @@
 #include <set>
 #include <stdexcept>
 #include <system_error>
+#include <utility>
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -84,9 +85,20 @@ std::string parse_fault(const std::string& text, const Json::parse_error& e) {
         fault = "expected a string key";
     } else if (contains(message, "; last read: ")) { // the lexer's own fault
         const std::size_t from = message.find(" - ") + 3;
-        fault = contains(message, "control character")
-                    ? "control character in a string"
-                    : message.substr(from, message.find("; last read: ") - from);
+        fault = message.substr(from, message.find("; last read: ") - from);
+        // Said as the format's refusals always said them; anything else in nlohmann's words.
+        static const std::pair<const char*, const char*> ours[] = {
+            {"control character", "control character in a string"},
+            {"missing closing quote", "unterminated string"},
+            {"'\\u' must be followed", "bad \\u escape"},
+            {"forbidden character after backslash", "bad escape"},
+            {"invalid number", "malformed number"},
+            {"invalid literal", "unexpected character"}};
+        for (const auto& [theirs, mine] : ours)
+            if (contains(fault, theirs)) {
+                fault = mine;
+                break;
+            }
     } else if (expected == "end of input") {
         fault = "unexpected text after the JSON value";
     } else if (contains(expected, "or a literal")) {
