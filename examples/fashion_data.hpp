@@ -2,7 +2,7 @@
 // What the Fashion-MNIST examples share: loading a split, or saying clearly which file is
 // missing and which Debian package provides it.
 
-#include "tools/data/datasets.hpp"
+#include "io/datasets.hpp"
 
 #include <cstdlib>
 #include <iostream>
@@ -13,16 +13,16 @@ namespace example {
 /// The directory of the Fashion-MNIST files: the program's first argument, else the Debian
 /// package's /usr/share/datasets/fashion-mnist.
 inline std::string fashion_dir(int argc, char** argv) {
-    return argc > 1 ? argv[1] : xgrad::data::fashion_mnist_dir;
+    return argc > 1 ? argv[1] : xgrad::io::fashion_mnist_dir;
 }
 
-/// `load()` (a data::load_fashion_mnist* call), or a message naming the file and the package,
+/// `load()` (a io::load_fashion_mnist* call), or a message naming the file and the package,
 /// and exit code 1.
 template <class Load>
 auto load_or_exit(const char* program, const std::string& dir, Load load) {
     try {
         return load();
-    } catch (const xgrad::data::FileError& e) {
+    } catch (const xgrad::io::FileError& e) {
         std::cerr << program << ": " << e.what() << "\n"
                   << "Fashion-MNIST is read from " << dir
                   << ". Install it with the Debian package dataset-fashion-mnist\n"

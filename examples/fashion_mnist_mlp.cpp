@@ -20,10 +20,10 @@ int main(int argc, char** argv) {
     using T = float;
     const std::string dir = example::fashion_dir(argc, argv);
     const auto train = example::load_or_exit("fashion_mnist_mlp", dir, [&] {
-        return data::load_fashion_mnist<T>(data::Split::train, dir);
+        return io::load_fashion_mnist<T>(io::Split::train, dir);
     });
     const auto test = example::load_or_exit("fashion_mnist_mlp", dir, [&] {
-        return data::load_fashion_mnist<T>(data::Split::test, dir);
+        return io::load_fashion_mnist<T>(io::Split::test, dir);
     });
 
     const unsigned seed = argc > 2 ? static_cast<unsigned>(std::stoul(argv[2])) : 1;

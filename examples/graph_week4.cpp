@@ -5,7 +5,7 @@
 //
 //   ./graph_week4 [DIR]     then open DIR/graph.svg, or DIR/steps/step-01.svg ...
 #include "nn/nn.hpp"
-#include "tools/graph_files.hpp"
+#include "cli/graph_files.hpp"
 
 #include <exception>
 #include <iostream>
@@ -23,13 +23,13 @@ int main(int argc, char** argv) {
                          "X");
         Tensor<double> Y(Array<double>{{1, 0, 1, 0}}, false, "Y");
 
-        GraphRequest request;
+        cli::GraphRequest request;
         request.out_dir = argc > 1 ? argv[1] : "graph-week4";
         request.formats = {"txt", "dot", "json", "svg", "png"};
         request.steps = true;
         request.batch_size = m;
         request.title = "week 4: " + model.summary() + ", m = " + std::to_string(m);
-        write_graph_files(model.loss(X, Y), request, std::cout);
+        cli::write_graph_files(model.loss(X, Y), request, std::cout);
         return 0;
     } catch (const std::exception& e) {
         std::cerr << "graph_week4: " << e.what() << "\n";

@@ -19,10 +19,10 @@ using namespace xgrad;
 int main(int argc, char** argv) {
     const std::string dir = example::fashion_dir(argc, argv);
     const auto train = example::load_or_exit("week2_logistic_regression", dir, [&] {
-        return data::load_fashion_mnist_binary<double>(data::Split::train, dir);
+        return io::load_fashion_mnist_binary<double>(io::Split::train, dir);
     });
     const auto test = example::load_or_exit("week2_logistic_regression", dir, [&] {
-        return data::load_fashion_mnist_binary<double>(data::Split::test, dir);
+        return io::load_fashion_mnist_binary<double>(io::Split::test, dir);
     });
     const Tensor<double> X(train.X, false, "X"), Y(train.Y, false, "Y"); // (784, m), (1, m)
     const std::size_t n_x = train.X.shape()[0], m = train.X.shape()[1];
@@ -68,7 +68,7 @@ int main(int argc, char** argv) {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
     // predict: Y_prediction = 1 where A > 0.5
-    auto accuracy = [&](const data::Dataset<double>& d) {
+    auto accuracy = [&](const io::Dataset<double>& d) {
         NoGrad no_grad;
         const Array<double> A = sigmoid(matmul(w, Tensor<double>(d.X), true) + b).value();
         return xt::mean(xt::equal(xt::cast<double>(A > 0.5), d.Y))();

@@ -6,7 +6,7 @@
 
 #include "autograd/autograd.hpp"
 #include "nn/init.hpp"
-#include "tools/data/datasets.hpp"
+#include "io/datasets.hpp"
 
 #include <chrono>
 #include <cstdio>
@@ -51,14 +51,14 @@ Parameters nn_model(const Tensor<double>& X, const Tensor<double>& Y, std::size_
 }
 
 // predict: 1 where A2 > 0.5, that is where Z2 > 0.
-double accuracy(const Parameters& p, const data::Dataset<double>& d) {
+double accuracy(const Parameters& p, const io::Dataset<double>& d) {
     NoGrad no_grad;
     const Array<double> Z2 = forward_to_logits(p, Tensor<double>(d.X)).value();
     return xt::mean(xt::equal(xt::cast<double>(Z2 > 0.0), d.Y))();
 }
 
 int main() {
-    const auto data = data::planar_dataset<double>(400, 1); // X (2, 400), Y (1, 400)
+    const auto data = io::planar_dataset<double>(400, 1); // X (2, 400), Y (1, 400)
     const Tensor<double> X(data.X, false, "X"), Y(data.Y, false, "Y");
 
     auto start = std::chrono::steady_clock::now();

@@ -18,10 +18,10 @@ using namespace xgrad;
 int main(int argc, char** argv) {
     const std::string dir = example::fashion_dir(argc, argv);
     const auto train = example::load_or_exit("week4_deep_network", dir, [&] {
-        return data::load_fashion_mnist_binary<double>(data::Split::train, dir);
+        return io::load_fashion_mnist_binary<double>(io::Split::train, dir);
     });
     const auto test = example::load_or_exit("week4_deep_network", dir, [&] {
-        return data::load_fashion_mnist_binary<double>(data::Split::test, dir);
+        return io::load_fashion_mnist_binary<double>(io::Split::test, dir);
     });
     const std::size_t n_x = train.X.shape()[0];
 

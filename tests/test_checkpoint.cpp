@@ -1,10 +1,10 @@
 // Checkpoints: a round trip restores parameters and optimiser state exactly (training resumes
 // as if never stopped); a save killed midway leaves the previous checkpoint loadable; every
 // damaged or mismatched checkpoint is refused with a message naming the file and the fault.
-#include "tools/checkpoint.hpp"
+#include "checkpoint/checkpoint.hpp"
 
 #include "nn/nn.hpp"
-#include "tools/data/npy.hpp"
+#include "io/npy.hpp"
 
 #include <doctest/doctest.h>
 #include <zlib.h>
@@ -20,7 +20,8 @@
 #include <unistd.h>
 
 using namespace xgrad;
-using namespace xgrad::data;
+using namespace xgrad::checkpoint;
+using namespace xgrad::io;
 namespace fs = std::filesystem;
 
 namespace {
@@ -226,12 +227,12 @@ TEST_CASE("a fault between writing and renaming leaves the previous checkpoint l
         const auto saved_state = a.optimizer->state();
         a.train(2);
 
-        data::detail::set_checkpoint_fault_hook([&](std::string_view at) {
+        checkpoint::detail::set_checkpoint_fault_hook([&](std::string_view at) {
             if (at == stage) throw std::runtime_error("injected fault");
         });
         CHECK_THROWS_WITH(save_checkpoint(dir, a.model, a.optimizer.get(), {2, 5}),
                           "injected fault");
-        data::detail::set_checkpoint_fault_hook(nullptr);
+        checkpoint::detail::set_checkpoint_fault_hook(nullptr);
 
         Trained<double> b("adam", 0);
         const CheckpointInfo info = load_checkpoint(dir, b.model, b.optimizer.get());
@@ -267,7 +268,7 @@ TEST_CASE("a process killed in the middle of a save leaves the previous checkpoi
         const pid_t child = ::fork();
         REQUIRE(child >= 0);
         if (child == 0) { // SIGKILL: no destructor, no flush, no cleanup runs
-            data::detail::set_checkpoint_fault_hook([&](std::string_view at) {
+            checkpoint::detail::set_checkpoint_fault_hook([&](std::string_view at) {
                 if (at == stage) ::raise(SIGKILL);
             });
             try {

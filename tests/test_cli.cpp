@@ -3,7 +3,7 @@
 //
 // The binary is found in XGRAD_BUILD_DIR (set by ctest) or next to this test's executable.
 #include "autograd/autograd.hpp"
-#include "tools/data/npy.hpp"
+#include "io/npy.hpp"
 
 #include <doctest/doctest.h>
 
@@ -157,9 +157,9 @@ TEST_CASE("xgrad check reads parameters from .npy files and writes the autodiff 
     const std::size_t m = 6;
     const Array<double> X = randn(3, m, generator);
     const Array<double> Y = {{1, 0, 0, 1, 1, 0}};
-    data::save_npy_dir(params.string(), P);
-    data::save_npy((dir / "X.npy").string(), X);
-    data::save_npy((dir / "Y.npy").string(), Y);
+    io::save_npy_dir(params.string(), P);
+    io::save_npy((dir / "X.npy").string(), X);
+    io::save_npy((dir / "Y.npy").string(), Y);
 
     const Run r = run_xgrad("check --params '" + params.string() + "' --X '" +
                             (dir / "X.npy").string() + "' --Y '" + (dir / "Y.npy").string() +
@@ -180,7 +180,7 @@ TEST_CASE("xgrad check reads parameters from .npy files and writes the autodiff 
     for (const auto& [name, tensor] : T) {
         const std::string& key = name; // CAPTURE's lambda can't capture a structured binding
         CAPTURE(key);
-        const Array<double> written = data::load_npy<double>((out / ("d" + key + ".npy")).string());
+        const Array<double> written = io::load_npy<double>((out / ("d" + key + ".npy")).string());
         REQUIRE(written.shape() == tensor.grad().shape());
         CHECK(xt::amax(xt::abs(written - tensor.grad()))() <= 1e-12);
     }
@@ -190,9 +190,9 @@ TEST_CASE("xgrad check names a missing or corrupt file and exits 1") {
     const fs::path dir = scratch().dir / "broken";
     fs::create_directories(dir / "params");
     std::mt19937 generator(1);
-    data::save_npy((dir / "params" / "W1.npy").string(), randn(1, 2, generator));
-    data::save_npy((dir / "X.npy").string(), randn(2, 3, generator));
-    data::save_npy((dir / "Y.npy").string(), Array<double>{{1, 0, 1}});
+    io::save_npy((dir / "params" / "W1.npy").string(), randn(1, 2, generator));
+    io::save_npy((dir / "X.npy").string(), randn(2, 3, generator));
+    io::save_npy((dir / "Y.npy").string(), Array<double>{{1, 0, 1}});
     const std::string files = " --X '" + (dir / "X.npy").string() + "' --Y '" +
                               (dir / "Y.npy").string() + "' --activations sigmoid";
 
@@ -202,7 +202,7 @@ TEST_CASE("xgrad check names a missing or corrupt file and exits 1") {
     CHECK(contains(missing.err, "cannot open"));
 
     // b1.npy cut short: the reader says where and what.
-    data::save_npy((dir / "params" / "b1.npy").string(),
+    io::save_npy((dir / "params" / "b1.npy").string(),
                    Array<double>(xt::ones<double>({1, 1}) * 0.5));
     const std::string whole = read_text(dir / "params" / "b1.npy");
     std::ofstream((dir / "params" / "b1.npy").string(), std::ios::binary)

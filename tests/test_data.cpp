@@ -1,7 +1,7 @@
-// tools/data: .npy files, IDX files, and the course's data sets.
-#include "tools/data/datasets.hpp"
-#include "tools/data/idx.hpp"
-#include "tools/data/npy.hpp"
+// io/: .npy files, IDX files, and the course's data sets.
+#include "io/datasets.hpp"
+#include "io/idx.hpp"
+#include "io/npy.hpp"
 
 #include <doctest/doctest.h>
 #include <zlib.h>
@@ -19,7 +19,7 @@
 
 namespace fs = std::filesystem;
 using namespace xgrad;
-using namespace xgrad::data;
+using namespace xgrad::io;
 
 namespace {
 

@@ -2,7 +2,7 @@
 // dump, the broadcast ledger, and step-through backward against backward().
 #include "autograd/autograd.hpp"
 #include "autograd/inspect.hpp"
-#include "tools/graph_files.hpp"
+#include "cli/graph_files.hpp"
 #include "tools/render.hpp"
 
 #include <doctest/doctest.h>
@@ -19,6 +19,8 @@
 #include <sstream>
 
 using namespace xgrad;
+using xgrad::cli::GraphRequest;
+using xgrad::cli::write_graph_files;
 using json = nlohmann::json;
 namespace fs = std::filesystem;
 
@@ -655,5 +657,5 @@ TEST_CASE("write_graph_files refuses an unknown format and an unwritable directo
     request.formats = {"txt"};
     request.out_dir = "/proc/xgrad-cannot-be-here";
     CHECK_THROWS_WITH_AS(write_graph_files(net.L, request, log),
-                         doctest::Contains("/proc/xgrad-cannot-be-here"), data::FileError);
+                         doctest::Contains("/proc/xgrad-cannot-be-here"), io::FileError);
 }

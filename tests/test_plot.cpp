@@ -1,8 +1,8 @@
 // The SVG line-chart writer: well-formed XML, every series drawn with its points, axes
 // with ticks covering the data, legends, escaping, and the refusals.
-#include "tools/plot.hpp"
+#include "plot/plot.hpp"
 
-#include "tools/data/file_error.hpp"
+#include "io/file_error.hpp"
 
 #include <doctest/doctest.h>
 
@@ -283,7 +283,7 @@ TEST_CASE("write_training_svg writes the file atomically; a bad path is a FileEr
     try {
         write_training_svg("/nonexistent-dir/curves.svg", h);
         FAIL("expected a FileError");
-    } catch (const xgrad::data::FileError& e) {
+    } catch (const xgrad::io::FileError& e) {
         CHECK(e.path() == "/nonexistent-dir/curves.svg");
         CHECK(std::string(e.what()).find("cannot create temporary file") != std::string::npos);
     }

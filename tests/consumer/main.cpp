@@ -1,11 +1,11 @@
 // Uses each installed library once: the engine (a gradient), nn (a model and Adam),
-// tools (a .npy round trip, a checkpoint and a plot), and the reference backprop.
+// io (a .npy round trip), checkpoint, plot, and the reference backprop.
 #include <autograd/autograd.hpp>
 #include <nn/nn.hpp>
 #include <nn/reference/backprop.hpp>
-#include <tools/checkpoint.hpp>
-#include <tools/data/npy.hpp>
-#include <tools/plot.hpp>
+#include <checkpoint/checkpoint.hpp>
+#include <io/npy.hpp>
+#include <plot/plot.hpp>
 
 #include <cstdio>
 #include <filesystem>
@@ -33,11 +33,11 @@ int main(int argc, char** argv) {
     const auto [A, cache] = xgrad::reference::sigmoid(Z);
     std::printf("reference sigmoid %.4f\n", A(0, 1));
 
-    xgrad::data::save_npy<double>(dir + "/x.npy", x.value());
-    std::printf("npy %g\n", xgrad::data::load_npy<double>(dir + "/x.npy")(2));
+    xgrad::io::save_npy<double>(dir + "/x.npy", x.value());
+    std::printf("npy %g\n", xgrad::io::load_npy<double>(dir + "/x.npy")(2));
 
-    xgrad::data::save_checkpoint(dir + "/run.ckpt", model, &adam, {1, 1});
-    const auto restored = xgrad::data::load_checkpoint_model<double>(dir + "/run.ckpt");
+    xgrad::checkpoint::save_checkpoint(dir + "/run.ckpt", model, &adam, {1, 1});
+    const auto restored = xgrad::checkpoint::load_checkpoint_model<double>(dir + "/run.ckpt");
     std::printf("checkpoint %s\n", restored.summary().c_str());
 
     xgrad::plot::write_training_svg(dir + "/curves.svg", {{1, 2}, {0.7, 0.5}, {}, {0.5, 0.75}, {}});

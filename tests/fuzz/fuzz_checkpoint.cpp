@@ -7,7 +7,7 @@
 // run: read_checkpoint_info, load_checkpoint into a matching model and Adam, and
 // load_checkpoint_model. A FileError naming the file is the only acceptable failure.
 #include "fuzz_support.hpp"
-#include "tools/checkpoint.hpp"
+#include "checkpoint/checkpoint.hpp"
 
 #include <zlib.h>
 
@@ -30,7 +30,7 @@ struct Fixture {
         fs::remove_all(dir);
         nn::Model<double> model({2, 3, 1}, {nn::Activation::tanh, nn::Activation::sigmoid});
         nn::Adam<double> adam(model.parameters(), 0.01);
-        data::save_checkpoint(dir, model, &adam, {1, 1});
+        checkpoint::save_checkpoint(dir, model, &adam, {1, 1});
         version = dir + "/step-1";
         manifest = slurp(version + "/manifest.json");
     }
@@ -85,13 +85,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (mode == 2) f.replace_array("W1.npy", data, size);
     if (mode == 3) f.replace_array("t.npy", data, size);
 
-    fuzz::expect_file_errors_only(f.dir, [&] { data::read_checkpoint_info(f.dir); });
+    fuzz::expect_file_errors_only(f.dir, [&] { checkpoint::read_checkpoint_info(f.dir); });
     fuzz::expect_file_errors_only(f.dir, [&] {
         nn::Model<double> model({2, 3, 1}, {nn::Activation::tanh, nn::Activation::sigmoid});
         nn::Adam<double> adam(model.parameters(), 0.01);
-        data::load_checkpoint(f.dir, model, &adam);
+        checkpoint::load_checkpoint(f.dir, model, &adam);
     });
-    fuzz::expect_file_errors_only(f.dir, [&] { data::load_checkpoint_model<double>(f.dir); });
-    fuzz::expect_file_errors_only(f.dir, [&] { data::load_checkpoint_model<float>(f.dir); });
+    fuzz::expect_file_errors_only(f.dir, [&] { checkpoint::load_checkpoint_model<double>(f.dir); });
+    fuzz::expect_file_errors_only(f.dir, [&] { checkpoint::load_checkpoint_model<float>(f.dir); });
     return 0;
 }

@@ -2,7 +2,7 @@
 // A FileError naming the file is the only acceptable failure; a file that reads must
 // have as many elements as its header's shape says.
 #include "fuzz_support.hpp"
-#include "tools/data/npy.hpp"
+#include "io/npy.hpp"
 
 #include <cstdio>
 #include <cstdlib>
@@ -12,8 +12,8 @@ using namespace xgrad;
 namespace {
 template <class T>
 void read_as(const std::string& path) {
-    const Array<T> a = data::load_npy<T>(path);
-    const data::NpyHeader h = data::read_npy_header(path);
+    const Array<T> a = io::load_npy<T>(path);
+    const io::NpyHeader h = io::read_npy_header(path);
     std::size_t n = 1;
     for (std::size_t d : h.shape) n *= d;
     if (a.size() != n || a.dimension() != h.shape.size()) {
@@ -25,7 +25,7 @@ void read_as(const std::string& path) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string path = fuzz::write_temp(data, size, ".npy");
-    fuzz::expect_file_errors_only(path, [&] { data::read_npy_header(path); });
+    fuzz::expect_file_errors_only(path, [&] { io::read_npy_header(path); });
     fuzz::expect_file_errors_only(path, [&] { read_as<double>(path); });
     fuzz::expect_file_errors_only(path, [&] { read_as<float>(path); });
     return 0;

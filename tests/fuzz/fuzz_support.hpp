@@ -1,9 +1,9 @@
 #pragma once
 // What the file-reader fuzz targets share: the fuzzer's bytes written to a per-process
 // temporary file (the readers take paths, as users' code does), and the rule that only
-// xgrad::data::FileError may escape a reader.
+// xgrad::io::FileError may escape a reader.
 
-#include "tools/data/file_error.hpp"
+#include "io/file_error.hpp"
 
 #include <cstdint>
 #include <cstdio>
@@ -46,7 +46,7 @@ template <class F>
 void expect_file_errors_only(const std::string& path, F&& read) {
     try {
         read();
-    } catch (const data::FileError& e) {
+    } catch (const io::FileError& e) {
         if (e.path().empty() || std::string(e.what()).find(e.path()) != 0) {
             std::fprintf(stderr, "FileError without its path: %s\n", e.what());
             std::abort();

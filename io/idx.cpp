@@ -1,5 +1,5 @@
 // IDX reading through zlib: gzread decompresses .gz files and passes plain files through.
-#include "idx.hpp"
+#include "io/idx.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <zlib.h>
 
-namespace xgrad::data {
+namespace xgrad::io {
 namespace detail {
 
 constexpr std::uint32_t idx_images_magic = 0x00000803;
@@ -215,4 +215,4 @@ IdxDataset read_idx_dataset(const std::string& images_path, const std::string& l
     return d;
 }
 
-} // namespace xgrad::data
+} // namespace xgrad::io

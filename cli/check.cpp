@@ -3,9 +3,9 @@
 // --Y), optionally writing the autodiff gradients as .npy files (--out). Exit code 0 when every
 // tensor agrees, 3 when one does not, so scripts can use it.
 
-#include "tools/cli/commands.hpp"
-#include "tools/cli/flags.hpp"
-#include "tools/data/npy.hpp"
+#include "cli/commands.hpp"
+#include "cli/flags.hpp"
+#include "io/npy.hpp"
 
 #include "nn/nn.hpp"
 
@@ -130,13 +130,13 @@ Array<double> shape_labels(Array<double> Y, const nn::Model<double>& model, std:
     if (Y.dimension() == 1)
         Y.reshape({std::size_t(1), Y.size()});
     if (Y.dimension() != 2)
-        throw data::FileError(path, "Y has shape " + xgrad::to_string(Y.shape()) + "; expected (" +
+        throw io::FileError(path, "Y has shape " + xgrad::to_string(Y.shape()) + "; expected (" +
                                         std::to_string(n_y) + ", m)");
     if (softmax && n_y > 1 && Y.shape()[0] == 1 && Y.shape()[1] == m) {
         try {
             return nn::one_hot(Y, n_y);
         } catch (const std::invalid_argument& e) {
-            throw data::FileError(path, std::string("Y as class ids: ") + e.what());
+            throw io::FileError(path, std::string("Y as class ids: ") + e.what());
         }
     }
     return Y;
@@ -183,7 +183,7 @@ int check_command(const Flags& flags) {
             keys.push_back("W" + std::to_string(l));
             keys.push_back("b" + std::to_string(l));
         }
-        auto parameters = data::load_npy_dir<double>(dir, keys);
+        auto parameters = io::load_npy_dir<double>(dir, keys);
         // A W(L+1).npy left over means --activations is one short: better said than a shape
         // error further down.
         const std::string next = dir + "/W" + std::to_string(L + 1) + ".npy";
@@ -198,19 +198,19 @@ int check_command(const Flags& flags) {
         try {
             model = nn::Model<double>::from_parameters(parameters, activations);
         } catch (const std::exception& e) {
-            throw data::FileError(dir,
+            throw io::FileError(dir,
                                   std::string("the parameters do not make a network: ") + e.what());
         }
-        X = data::load_npy<double>(flags.text("X"));
+        X = io::load_npy<double>(flags.text("X"));
         if (X.dimension() != 2 || X.shape()[0] != model->layer_dims().front())
-            throw data::FileError(flags.text("X"), "X has shape " + xgrad::to_string(X.shape()) +
+            throw io::FileError(flags.text("X"), "X has shape " + xgrad::to_string(X.shape()) +
                                                        " but W1 expects (" +
                                                        std::to_string(model->layer_dims().front()) +
                                                        ", m): one column per example");
-        Y = shape_labels(data::load_npy<double>(flags.text("Y")), *model, X.shape()[1],
+        Y = shape_labels(io::load_npy<double>(flags.text("Y")), *model, X.shape()[1],
                          flags.text("Y"));
         if (Y.shape() != Shape{model->layer_dims().back(), X.shape()[1]})
-            throw data::FileError(flags.text("Y"), "Y has shape " + xgrad::to_string(Y.shape()) +
+            throw io::FileError(flags.text("Y"), "Y has shape " + xgrad::to_string(Y.shape()) +
                                                        " but the network's "
                                                        "output for X is (" +
                                                        std::to_string(model->layer_dims().back()) +
@@ -251,7 +251,7 @@ int check_command(const Flags& flags) {
     nn::print(std::cout, comparison);
     if (const std::string out = flags.text("out"); !out.empty()) {
         auto grads = nn::autodiff_gradients(*model, X, Y);
-        data::save_npy_dir(out, grads);
+        io::save_npy_dir(out, grads);
         std::cout << "wrote";
         for (const auto& [key, value] : grads)
             std::cout << " " << key << ".npy";

@@ -46,7 +46,7 @@ std::string render_svg(const std::vector<Chart>& charts, int panel_width = 480,
                        int panel_height = 360);
 
 /// Writes render_svg(charts) to `path` atomically (temporary file, fsync, rename); a file
-/// that cannot be written is an xgrad::data::FileError naming it.
+/// that cannot be written is an xgrad::io::FileError naming it.
 void write_svg(const std::string& path, const std::vector<Chart>& charts);
 
 /// The two panels `xgrad train` draws: loss against epoch, and accuracy (0..1) against

@@ -3,10 +3,10 @@
 // the trained network's gradients against the course's formulas and finite differences,
 // shows that a planted bug is caught, and draws the computation graph.
 
-#include "tools/cli/commands.hpp"
-#include "tools/cli/common.hpp"
-#include "tools/cli/train.hpp"
-#include "tools/graph_files.hpp"
+#include "cli/commands.hpp"
+#include "cli/common.hpp"
+#include "cli/train.hpp"
+#include "cli/graph_files.hpp"
 
 #include <cstdio>
 #include <filesystem>
@@ -21,7 +21,7 @@ Flags demo_flags() {
             "compares its gradients layer by layer, and draws its computation graph.");
     f.option("out", "DIR", (std::filesystem::temp_directory_path() / "xgrad-demo").string(),
              "where the graph files go")
-        .option("data-dir", "DIR", data::fashion_mnist_dir, "where the Fashion-MNIST files are")
+        .option("data-dir", "DIR", io::fashion_mnist_dir, "where the Fashion-MNIST files are")
         .flag("no-fashion", "skip the Fashion-MNIST part");
     return f;
 }

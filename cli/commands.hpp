@@ -1,10 +1,10 @@
 #pragma once
 // The `xgrad` subcommands. Each declares its flags (*_flags) and runs from the parsed flags,
 // returning the process's exit code (ExitCode in flags.hpp). UsageError, FileError and other
-// exceptions propagate to the dispatcher in tools/xgrad.cpp, which prints them (a UsageError
+// exceptions propagate to the dispatcher in cli/xgrad.cpp, which prints them (a UsageError
 // with the subcommand's usage) and picks the exit code.
 
-#include "tools/cli/flags.hpp"
+#include "cli/flags.hpp"
 
 namespace xgrad::cli {
 
@@ -14,7 +14,7 @@ int train_command(const Flags& flags);
 /// `xgrad check`: the per-layer gradient comparison, on a random network or on .npy files.
 Flags check_flags();
 int check_command(const Flags& flags);
-/// `xgrad graph`: a network's computation graph as files (tools/cli/graph.hpp does the work).
+/// `xgrad graph`: a network's computation graph as files (cli/graph.hpp does the work).
 Flags graph_flags();
 int graph_command(const Flags& flags);
 /// `xgrad demo`: train, compare gradients, show the graph: the README's main job.

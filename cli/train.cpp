@@ -1,12 +1,12 @@
 // `xgrad train`: a network trained on a data set named by flags, with a progress bar on stderr
 // and a final report of train and test accuracy on stdout. Checkpoints (--checkpoint,
-// --resume) and a plot of the curves (--plot) come from tools/checkpoint and tools/plot.
+// --resume) and a plot of the curves (--plot) come from checkpoint/ and plot/.
 
-#include "tools/cli/train.hpp"
-#include "tools/checkpoint.hpp"
+#include "cli/train.hpp"
+#include "checkpoint/checkpoint.hpp"
 
-#include "tools/cli/commands.hpp"
-#include "tools/plot.hpp"
+#include "cli/commands.hpp"
+#include "plot/plot.hpp"
 
 #include <chrono>
 #include <cmath>
@@ -68,13 +68,13 @@ std::string number_text(double x) {
 }
 
 // A checkpoint note that must be a number; a manifest edited into nonsense is a FileError.
-double note_number(const data::CheckpointInfo& info, const std::string& dir,
+double note_number(const checkpoint::CheckpointInfo& info, const std::string& dir,
                    const std::string& key) {
     const std::string& text = info.notes.at(key);
     char* end = nullptr;
     const double x = std::strtod(text.c_str(), &end);
     if (text.empty() || *end != '\0' || !std::isfinite(x) || x < 0)
-        throw data::FileError(dir, "manifest note " + key + " = '" + text +
+        throw io::FileError(dir, "manifest note " + key + " = '" + text +
                                        "' is not a non-negative number");
     return x;
 }
@@ -100,7 +100,7 @@ TrainRun<T> train_network(const TrainSettings& s) {
         for (const auto& name : s.resumed.activations)
             arch.activations.push_back(nn::parse_activation(name));
         if (arch.layer_dims.front() != n_x || arch.layer_dims.back() != n_y)
-            throw data::FileError(s.resume,
+            throw io::FileError(s.resume,
                                   "the checkpoint's network has " +
                                       std::to_string(arch.layer_dims.front()) + " inputs and " +
                                       std::to_string(arch.layer_dims.back()) + " outputs, but " +
@@ -116,7 +116,7 @@ TrainRun<T> train_network(const TrainSettings& s) {
         nn::make_optimizer<T>(s.optimizer, model.parameters(), static_cast<T>(s.learning_rate));
     std::size_t start_epoch = 0, steps = 0;
     if (!s.resume.empty()) {
-        const data::CheckpointInfo info = data::load_checkpoint(
+        const checkpoint::CheckpointInfo info = checkpoint::load_checkpoint(
             s.resume, model, s.resumed.optimizer.empty() ? nullptr : optimizer.get());
         start_epoch = static_cast<std::size_t>(std::max(0L, info.epoch));
         steps = static_cast<std::size_t>(std::max(0L, info.step));
@@ -200,7 +200,7 @@ TrainRun<T> train_network(const TrainSettings& s) {
             history.test_accuracy.push_back(test.accuracy);
         }
         if (!s.checkpoint.empty() && ((epoch - start_epoch) % every == 0 || last))
-            data::save_checkpoint(s.checkpoint, model, optimizer.get(), {long(epoch), long(steps)},
+            checkpoint::save_checkpoint(s.checkpoint, model, optimizer.get(), {long(epoch), long(steps)},
                                   notes);
     }
     bar.finish();
@@ -243,7 +243,7 @@ TrainSettings train_settings(const Flags& flags) {
                 throw UsageError(std::string("--") + name +
                                  " cannot be combined with --resume: the network comes from the "
                                  "checkpoint");
-        s.resumed = data::read_checkpoint_info(s.resume);
+        s.resumed = checkpoint::read_checkpoint_info(s.resume);
         notes = s.resumed.notes;
     }
     s.net = network_choice(flags);

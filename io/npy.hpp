@@ -16,14 +16,14 @@
 // real name.
 
 #include "autograd/xtensor.hpp"
-#include "file_error.hpp"
+#include "io/file_error.hpp"
 
 #include <cstddef>
 #include <map>
 #include <string>
 #include <vector>
 
-namespace xgrad::data {
+namespace xgrad::io {
 
 /// What a .npy header says, without reading the data.
 struct NpyHeader {
@@ -62,4 +62,4 @@ std::map<std::string, Array<T>> load_npy_dir(const std::string& dir);
 /// Writes `bytes` to `path` atomically: `path.tmp-<pid>`, fsync, rename over `path`.
 void write_file_atomic(const std::string& path, const std::string& bytes);
 
-} // namespace xgrad::data
+} // namespace xgrad::io

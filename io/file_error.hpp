@@ -4,7 +4,7 @@
 #include <stdexcept>
 #include <string>
 
-namespace xgrad::data {
+namespace xgrad::io {
 
 /// A file could not be read or written. `what()` is "<path>: <reason>", e.g.
 /// `X.npy: truncated: header says shape (2, 3) float64 = 48 bytes of data, file has 40`.
@@ -23,4 +23,4 @@ private:
     std::string m_reason;
 };
 
-} // namespace xgrad::data
+} // namespace xgrad::io

@@ -12,7 +12,7 @@
 //        ~96% for logistic regression already; T-shirt vs Shirt is ~77%, too hard for week 2.)
 
 #include "autograd/xtensor.hpp"
-#include "file_error.hpp"
+#include "io/file_error.hpp"
 
 #include <array>
 #include <cstddef>
@@ -20,7 +20,7 @@
 #include <string>
 #include <utility>
 
-namespace xgrad::data {
+namespace xgrad::io {
 
 /// Examples as columns: X (n_x, m), Y (n_y, m), labels (m,) the integer class of each column.
 template <class T>
@@ -72,4 +72,4 @@ template <class T>
 Dataset<T> load_fashion_mnist_binary(Split split, const std::string& dir = fashion_mnist_dir,
                                      std::size_t limit = 0);
 
-} // namespace xgrad::data
+} // namespace xgrad::io

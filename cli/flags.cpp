@@ -1,4 +1,4 @@
-#include "tools/cli/flags.hpp"
+#include "cli/flags.hpp"
 
 #include <algorithm>
 #include <cerrno>

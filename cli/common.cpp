@@ -1,6 +1,6 @@
-#include "tools/cli/common.hpp"
+#include "cli/common.hpp"
 
-#include "tools/cli/flags.hpp"
+#include "cli/flags.hpp"
 
 #include <unistd.h>
 
@@ -44,28 +44,28 @@ TrainTest<T> load_data(DataKind kind, const std::string& dir, std::size_t limit,
     TrainTest<T> out;
     if (kind == DataKind::planar) {
         // One draw of 500 points, split 400 / 100: the test points come from the same flower.
-        auto split = data::train_test_split(data::planar_dataset<T>(500, seed), 0.2, seed);
+        auto split = io::train_test_split(io::planar_dataset<T>(500, seed), 0.2, seed);
         out.train = std::move(split.first);
         out.test = std::move(split.second);
         out.description = "planar flower (week 3), 2 inputs, 2 classes";
     } else {
         try {
             if (kind == DataKind::fashion_binary) {
-                out.train = data::load_fashion_mnist_binary<T>(data::Split::train, dir);
-                out.test = data::load_fashion_mnist_binary<T>(data::Split::test, dir);
+                out.train = io::load_fashion_mnist_binary<T>(io::Split::train, dir);
+                out.test = io::load_fashion_mnist_binary<T>(io::Split::test, dir);
                 out.description = std::string("Fashion-MNIST binary: ") +
-                                  data::fashion_mnist_classes[data::fashion_binary_negative] +
+                                  io::fashion_mnist_classes[io::fashion_binary_negative] +
                                   " (y = 0) vs " +
-                                  data::fashion_mnist_classes[data::fashion_binary_positive] +
+                                  io::fashion_mnist_classes[io::fashion_binary_positive] +
                                   " (y = 1), 784 pixels";
             } else {
-                out.train = data::load_fashion_mnist<T>(data::Split::train, dir);
-                out.test = data::load_fashion_mnist<T>(data::Split::test, dir);
+                out.train = io::load_fashion_mnist<T>(io::Split::train, dir);
+                out.test = io::load_fashion_mnist<T>(io::Split::test, dir);
                 out.description = "Fashion-MNIST, 10 classes, 784 pixels";
             }
-        } catch (const data::FileError& e) {
+        } catch (const io::FileError& e) {
             if (e.reason().rfind("cannot open", 0) == 0)
-                throw data::FileError(e.path(), e.reason() + "\n" + fashion_mnist_hint(dir));
+                throw io::FileError(e.path(), e.reason() + "\n" + fashion_mnist_hint(dir));
             throw;
         }
     }
@@ -172,7 +172,7 @@ void declare_network_flags(Flags& f) {
         .option("seed", "N", "1", "seeds the initial weights, the data split and the shuffles")
         .option("dtype", "TYPE", "float64", "float64 or float32")
         .option("limit", "N", "0", "use the first N training examples only (0 = all)")
-        .option("data-dir", "DIR", data::fashion_mnist_dir, "where the Fashion-MNIST files are");
+        .option("data-dir", "DIR", io::fashion_mnist_dir, "where the Fashion-MNIST files are");
 }
 
 NetworkChoice network_choice(const Flags& flags) {

@@ -1,8 +1,8 @@
 // The `xgrad` program: train a network, check its gradients three ways, draw its graph.
-// This file only dispatches; each subcommand lives in tools/cli/<name>.cpp.
+// This file only dispatches; each subcommand lives in cli/<name>.cpp.
 
-#include "tools/cli/commands.hpp"
-#include "tools/data/file_error.hpp"
+#include "cli/commands.hpp"
+#include "io/file_error.hpp"
 
 #include <exception>
 #include <iostream>
@@ -73,7 +73,7 @@ int main(int argc, char** argv) {
     } catch (const UsageError& e) {
         std::cerr << flags.command() << ": " << e.what() << "\n\n" << flags.usage();
         return exit_usage;
-    } catch (const xgrad::data::FileError& e) {
+    } catch (const xgrad::io::FileError& e) {
         std::cerr << flags.command() << ": " << e.what() << "\n";
         return exit_error;
     } catch (const std::exception& e) {

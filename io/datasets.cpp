@@ -1,6 +1,6 @@
-#include "datasets.hpp"
+#include "io/datasets.hpp"
 
-#include "idx.hpp"
+#include "io/idx.hpp"
 
 #include <cmath>
 #include <filesystem>
@@ -8,7 +8,7 @@
 #include <stdexcept>
 #include <vector>
 
-namespace xgrad::data {
+namespace xgrad::io {
 namespace detail {
 
 // Standard normal draws from mt19937 by Box-Muller. std::normal_distribution is not specified
@@ -197,4 +197,4 @@ XGRAD_DATA_DATASETS_INSTANTIATE(float)
 XGRAD_DATA_DATASETS_INSTANTIATE(double)
 #undef XGRAD_DATA_DATASETS_INSTANTIATE
 
-} // namespace xgrad::data
+} // namespace xgrad::io

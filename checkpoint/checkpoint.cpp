@@ -1,27 +1,28 @@
-#include "tools/checkpoint.hpp"
+#include "checkpoint/checkpoint.hpp"
 
-#include "tools/data/npy.hpp"
+#include "io/npy.hpp"
 
+#include <nlohmann/json.hpp>
 #include <zlib.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <limits>
-#include <memory>
-#include <sstream>
+#include <set>
 #include <stdexcept>
 #include <system_error>
-#include <variant>
+#include <utility>
 
 #include <fcntl.h>
 #include <unistd.h>
 
-namespace xgrad::data {
+namespace xgrad::checkpoint {
+
+using io::FileError;
 
 namespace {
 
@@ -48,203 +49,137 @@ const char* dtype_name() {
 
 std::string errno_text(int err) { return std::error_code(err, std::generic_category()).message(); }
 
-// ---- a small JSON reader: the manifest is ours, but a damaged one must be refused, not
-// crash the loader. Objects, arrays, strings (with escapes), numbers, true/false/null.
+// ---- the manifest's JSON, read and written with nlohmann-json ---------------------------
 
-struct Json;
-using JsonObject = std::map<std::string, Json>;
-using JsonArray = std::vector<Json>;
-struct Json {
-    std::variant<std::nullptr_t, bool, double, std::string, JsonArray, JsonObject> value;
-};
+using Json = nlohmann::json;                // read: fields found by name
+using OrderedJson = nlohmann::ordered_json; // written: fields in the order of the format
 
-class JsonParser {
-public:
-    JsonParser(const std::string& path, const std::string& text) : m_path(path), m_text(text) {}
+bool contains(const std::string& text, const std::string& part) {
+    return text.find(part) != std::string::npos;
+}
 
-    Json parse() {
-        Json j = value(0);
-        skip_ws();
-        if (m_pos != m_text.size()) fail("unexpected text after the JSON value");
-        return j;
+// Where the token nlohmann stopped at begins, given where it ends (the characters it read).
+std::size_t token_start(const std::string& text, std::size_t end) {
+    if (end == 0) return 0;
+    std::size_t start = end - 1;
+    if (text[start] == '"' && start > 0) { // a whole string: back to its opening quote
+        const std::size_t open = text.rfind('"', start - 1);
+        return open == std::string::npos ? start : open;
     }
+    const auto word = [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '+' || c == '.';
+    };
+    while (start > 0 && word(text[start]) && word(text[start - 1])) --start;
+    return start;
+}
 
-private:
-    [[noreturn]] void fail(const std::string& what) const {
-        throw FileError(m_path, "not valid JSON: " + what + " at byte " + std::to_string(m_pos) +
-                                    (m_pos >= m_text.size() ? " (the file ends there: truncated?)"
-                                                            : ""));
-    }
-    void skip_ws() {
-        while (m_pos < m_text.size() && std::strchr(" \t\r\n", m_text[m_pos]) && m_text[m_pos])
-            ++m_pos;
-    }
-    char peek() {
-        skip_ws();
-        return m_pos < m_text.size() ? m_text[m_pos] : '\0';
-    }
-    void expect(char c) {
-        if (peek() != c) fail(std::string("expected '") + c + "'");
-        ++m_pos;
-    }
-    Json value(int depth) {
-        if (depth > 32) fail("nested deeper than 32 levels");
-        const char c = peek();
-        if (c == '{') return {object(depth)};
-        if (c == '[') return {array(depth)};
-        if (c == '"') return {string()};
-        if (c == '-' || (c >= '0' && c <= '9')) return {number()};
-        for (const auto& [word, j] : {std::pair<const char*, Json>{"true", Json{true}},
-                                      {"false", Json{false}}, {"null", Json{nullptr}}})
-            if (m_text.compare(m_pos, std::strlen(word), word) == 0) {
-                m_pos += std::strlen(word);
-                return j;
-            }
-        fail(m_pos >= m_text.size() ? "expected a value" : "unexpected character");
-    }
-    JsonObject object(int depth) {
-        JsonObject out;
-        expect('{');
-        if (peek() == '}') return ++m_pos, out;
-        for (;;) {
-            if (peek() != '"') fail("expected a string key");
-            std::string key = string();
-            expect(':');
-            if (out.count(key)) fail("duplicate key \"" + key + "\"");
-            out[key] = value(depth + 1);
-            if (peek() == ',') {
-                ++m_pos;
-                continue;
-            }
-            expect('}');
-            return out;
-        }
-    }
-    JsonArray array(int depth) {
-        JsonArray out;
-        expect('[');
-        if (peek() == ']') return ++m_pos, out;
-        for (;;) {
-            out.push_back(value(depth + 1));
-            if (peek() == ',') {
-                ++m_pos;
-                continue;
-            }
-            expect(']');
-            return out;
-        }
-    }
-    std::string string() {
-        expect('"');
-        std::string out;
-        while (m_pos < m_text.size()) {
-            const char c = m_text[m_pos++];
-            if (c == '"') return out;
-            if (static_cast<unsigned char>(c) < 0x20) fail("control character in a string");
-            if (c != '\\') {
-                out += c;
-                continue;
-            }
-            if (m_pos >= m_text.size()) break;
-            const char e = m_text[m_pos++];
-            switch (e) {
-            case '"': case '\\': case '/': out += e; break;
-            case 'b': out += '\b'; break;
-            case 'f': out += '\f'; break;
-            case 'n': out += '\n'; break;
-            case 'r': out += '\r'; break;
-            case 't': out += '\t'; break;
-            case 'u': {
-                if (m_pos + 4 > m_text.size()) fail("truncated \\u escape");
-                unsigned code = 0;
-                for (int k = 0; k < 4; ++k) {
-                    const char h = m_text[m_pos++];
-                    code <<= 4;
-                    if (h >= '0' && h <= '9') code |= unsigned(h - '0');
-                    else if (h >= 'a' && h <= 'f') code |= unsigned(h - 'a' + 10);
-                    else if (h >= 'A' && h <= 'F') code |= unsigned(h - 'A' + 10);
-                    else fail("bad \\u escape");
-                }
-                // UTF-8 of the code unit; surrogates pass through unpaired (names are ASCII).
-                if (code < 0x80) out += char(code);
-                else if (code < 0x800) out += char(0xC0 | (code >> 6)), out += char(0x80 | (code & 0x3F));
-                else out += char(0xE0 | (code >> 12)), out += char(0x80 | ((code >> 6) & 0x3F)),
-                          out += char(0x80 | (code & 0x3F));
+// nlohmann's parse error, "syntax error while parsing <context> - <fault>; expected <token>",
+// in the words of the format's refusals, with the byte where it happened.
+std::string parse_fault(const std::string& text, const Json::parse_error& e) {
+    const std::string message = e.what();
+    const std::size_t at = message.rfind("; expected ");
+    const std::string expected = at == std::string::npos ? "" : message.substr(at + 11);
+    const bool truncated = e.byte > text.size(); // nlohmann read the end of the file
+    std::string fault;
+    if (expected == "string literal") {
+        fault = "expected a string key";
+    } else if (contains(message, "; last read: ")) { // the lexer's own fault
+        const std::size_t from = message.find(" - ") + 3;
+        fault = message.substr(from, message.find("; last read: ") - from);
+        // Said as the format's refusals always said them; anything else in nlohmann's words.
+        static const std::pair<const char*, const char*> ours[] = {
+            {"control character", "control character in a string"},
+            {"missing closing quote", "unterminated string"},
+            {"'\\u' must be followed", "bad \\u escape"},
+            {"forbidden character after backslash", "bad escape"},
+            {"invalid number", "malformed number"},
+            {"invalid literal", "unexpected character"}};
+        for (const auto& [theirs, mine] : ours)
+            if (contains(fault, theirs)) {
+                fault = mine;
                 break;
             }
-            default: fail("bad escape");
-            }
-        }
-        fail("unterminated string");
+    } else if (expected == "end of input") {
+        fault = "unexpected text after the JSON value";
+    } else if (contains(expected, "or a literal")) {
+        fault = truncated ? "expected a value" : "unexpected character";
+    } else {
+        fault = "expected " + (expected.empty() ? std::string("a value") : expected);
     }
-    double number() {
-        const std::size_t start = m_pos;
-        if (m_text[m_pos] == '-') ++m_pos;
-        while (m_pos < m_text.size() && std::strchr("0123456789.eE+-", m_text[m_pos]) &&
-               m_text[m_pos])
-            ++m_pos;
-        const std::string digits = m_text.substr(start, m_pos - start);
-        char* end = nullptr;
-        errno = 0;
-        const double v = std::strtod(digits.c_str(), &end);
-        if (end != digits.c_str() + digits.size() || digits == "-") {
-            m_pos = start;
-            fail("malformed number \"" + digits.substr(0, 40) + "\"");
-        }
-        if (!std::isfinite(v)) {
-            m_pos = start;
-            fail("number out of range");
-        }
-        return v;
-    }
+    if (truncated) return fault + " at byte " + std::to_string(text.size()) +
+                          " (the file ends there: truncated?)";
+    return fault + " at byte " + std::to_string(token_start(text, e.byte));
+}
 
-    const std::string& m_path;
-    const std::string& m_text;
-    std::size_t m_pos = 0;
-};
+// The manifest's JSON, parsed by nlohmann-json, refusing what it accepts but a manifest must
+// not hold (a duplicate key, nesting past 32 levels). Every fault is a FileError naming the
+// file and what was wrong: a damaged manifest is refused, never half-read, and no nlohmann
+// exception escapes.
+Json parse_manifest(const std::string& path, const std::string& text) {
+    const auto invalid = [&](const std::string& what) {
+        return FileError(path, "not valid JSON: " + what);
+    };
+    std::vector<std::set<std::string>> keys; // of each open object
+    const Json::parser_callback_t check = [&](int depth, Json::parse_event_t event, Json& parsed) {
+        using Event = Json::parse_event_t;
+        if ((event == Event::object_start || event == Event::array_start) && depth >= 32)
+            throw invalid("nested deeper than 32 levels");
+        if (event == Event::object_start) keys.emplace_back();
+        if (event == Event::object_end) keys.pop_back();
+        if (event == Event::key && !keys.back().insert(parsed.get<std::string>()).second)
+            throw invalid("duplicate key \"" + parsed.get<std::string>().substr(0, 40) + "\"");
+        return true;
+    };
+    try {
+        return Json::parse(text, check);
+    } catch (const Json::parse_error& e) {
+        throw invalid(parse_fault(text, e));
+    } catch (const Json::exception& e) { // 406: a number beyond a double's range
+        throw invalid(e.id == 406 ? "number out of range" : e.what());
+    }
+}
 
 // Typed access to the manifest's fields, each failure naming the field.
 class Fields {
 public:
-    Fields(const std::string& path, const JsonObject& object, std::string where = "")
+    Fields(const std::string& path, const Json& object, std::string where = "")
         : m_path(path), m_object(object), m_where(std::move(where)) {}
 
     const Json& get(const std::string& key) const {
         const auto it = m_object.find(key);
         if (it == m_object.end()) fail(key, "is missing");
-        return it->second;
+        return *it;
     }
-    bool has(const std::string& key) const { return m_object.count(key) > 0; }
+    bool has(const std::string& key) const { return m_object.contains(key); }
     std::string text(const std::string& key) const {
-        const auto* s = std::get_if<std::string>(&get(key).value);
-        if (!s) fail(key, "must be a string");
-        return *s;
+        const Json& j = get(key);
+        if (!j.is_string()) fail(key, "must be a string");
+        return j.get<std::string>();
     }
     double number(const std::string& key) const {
-        const auto* d = std::get_if<double>(&get(key).value);
-        if (!d) fail(key, "must be a number");
-        return *d;
+        const Json& j = get(key);
+        if (!j.is_number()) fail(key, "must be a number");
+        return j.get<double>();
     }
     // A whole number in [lo, hi].
     long long integer(const std::string& key, long long lo, long long hi) const {
         return as_integer(get(key), key, lo, hi);
     }
-    const JsonArray& array(const std::string& key) const {
-        const auto* a = std::get_if<JsonArray>(&get(key).value);
-        if (!a) fail(key, "must be an array");
-        return *a;
+    const Json& array(const std::string& key) const {
+        const Json& j = get(key);
+        if (!j.is_array()) fail(key, "must be an array");
+        return j;
     }
     Fields object(const std::string& key) const {
-        const auto* o = std::get_if<JsonObject>(&get(key).value);
-        if (!o) fail(key, "must be an object");
-        return Fields(m_path, *o, m_where + key + ".");
+        const Json& j = get(key);
+        if (!j.is_object()) fail(key, "must be an object");
+        return Fields(m_path, j, m_where + key + ".");
     }
     std::vector<std::string> strings(const std::string& key) const {
         std::vector<std::string> out;
         for (const Json& j : array(key)) {
-            const auto* s = std::get_if<std::string>(&j.value);
-            if (!s) fail(key, "must be an array of strings");
-            out.push_back(*s);
+            if (!j.is_string()) fail(key, "must be an array of strings");
+            out.push_back(j.get<std::string>());
         }
         return out;
     }
@@ -254,62 +189,60 @@ public:
             out.push_back(static_cast<std::size_t>(as_integer(j, key, 0, 1LL << 40)));
         return out;
     }
-    const JsonObject& raw() const { return m_object; }
+    std::vector<std::string> keys() const {
+        std::vector<std::string> out;
+        for (const auto& item : m_object.items()) out.push_back(item.key());
+        return out;
+    }
     [[noreturn]] void fail(const std::string& key, const std::string& what) const {
         throw FileError(m_path, "manifest field \"" + m_where + key + "\" " + what);
     }
 
 private:
     long long as_integer(const Json& j, const std::string& key, long long lo, long long hi) const {
-        const auto* d = std::get_if<double>(&j.value);
-        if (!d || *d != std::floor(*d) || *d < double(lo) || *d > double(hi))
+        const double d = j.is_number() ? j.get<double>() : 0.5;
+        if (d != std::floor(d) || d < double(lo) || d > double(hi))
             fail(key, "must hold whole numbers from " + std::to_string(lo) + " to " +
                           std::to_string(hi));
-        return static_cast<long long>(*d);
+        return static_cast<long long>(d);
     }
 
     const std::string& m_path;
-    const JsonObject& m_object;
+    const Json& m_object;
     std::string m_where;
 };
 
-// ---- writing the manifest -----------------------------------------------------------
+// nlohmann's text of one value; a note's bytes that are not UTF-8 become U+FFFD.
+std::string dumped(const OrderedJson& j) {
+    return j.dump(-1, ' ', false, OrderedJson::error_handler_t::replace);
+}
 
-std::string quote(const std::string& s) {
-    std::string out = "\"";
-    for (const char c : s) {
-        if (c == '"' || c == '\\') {
-            out += '\\';
-            out += c;
-        } else if (static_cast<unsigned char>(c) < 0x20) {
-            char buf[8];
-            std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
-            out += buf;
+// On one line, with the spaces a reader expects: "layer_dims": [2, 4, 1].
+std::string one_line(const OrderedJson& j) {
+    if (!j.is_structured()) return dumped(j);
+    std::string out;
+    for (auto it = j.begin(); it != j.end(); ++it)
+        out += (out.empty() ? "" : ", ") + (j.is_object() ? dumped(it.key()) + ": " : "") +
+               one_line(*it);
+    return j.is_object() ? "{" + out + "}" : "[" + out + "]";
+}
+
+// A field to a line, and a file record to a line: a manifest reads and diffs well.
+std::string manifest_text(const OrderedJson& manifest) {
+    std::string out = "{\n";
+    for (auto field = manifest.begin(); field != manifest.end(); ++field) {
+        out += "  " + dumped(field.key()) + ": ";
+        if (field.key() == "files") {
+            out += "[";
+            for (std::size_t i = 0; i < field->size(); ++i)
+                out += (i ? ",\n    " : "\n    ") + one_line((*field)[i]);
+            out += "\n  ]";
         } else {
-            out += c;
+            out += one_line(*field);
         }
+        out += std::next(field) == manifest.end() ? "\n" : ",\n";
     }
-    return out + "\"";
-}
-
-// The shortest of %.15g / %.17g that reads back as the same double: 0.05, not
-// 0.050000000000000003.
-std::string number_text(double v) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.15g", v);
-    if (std::strtod(buf, nullptr) != v) std::snprintf(buf, sizeof buf, "%.17g", v);
-    return buf;
-}
-
-template <class C, class F>
-std::string list(const C& items, F f) {
-    std::string out = "[";
-    bool first = true;
-    for (const auto& item : items) {
-        out += (first ? "" : ", ") + f(item);
-        first = false;
-    }
-    return out + "]";
+    return out + "}\n";
 }
 
 struct FileRecord {
@@ -415,10 +348,10 @@ Manifest read_manifest(const std::string& dir) {
     if (!fs::exists(path, ec)) throw FileError(path, "missing");
     const std::string text = read_whole(path, max_manifest_bytes);
     if (text.empty()) throw FileError(path, "empty (truncated?)");
-    const Json root = JsonParser(path, text).parse();
-    const auto* object = std::get_if<JsonObject>(&root.value);
-    if (!object) throw FileError(path, "not a checkpoint manifest: the JSON is not an object");
-    const Fields f(path, *object);
+    const Json root = parse_manifest(path, text);
+    if (!root.is_object())
+        throw FileError(path, "not a checkpoint manifest: the JSON is not an object");
+    const Fields f(path, root);
 
     if (f.text("format") != format_name)
         f.fail("format", "is \"" + f.text("format").substr(0, 40) + "\", expected \"" +
@@ -455,24 +388,18 @@ Manifest read_manifest(const std::string& dir) {
         if (info.optimizer != "gd" && info.optimizer != "momentum" && info.optimizer != "adam")
             o.fail("name", "is \"" + info.optimizer.substr(0, 40) +
                                "\", expected gd, momentum or adam");
-        for (const auto& [key, value] : o.object("hyperparameters").raw()) {
-            const auto* d = std::get_if<double>(&value.value);
-            if (!d) o.fail("hyperparameters." + key, "must be a number");
-            info.hyperparameters[key] = *d;
-        }
+        const Fields h = o.object("hyperparameters");
+        for (const std::string& key : h.keys()) info.hyperparameters[key] = h.number(key);
         m.state = o.strings("state");
     }
-    if (f.has("notes"))
-        for (const auto& [key, value] : f.object("notes").raw()) {
-            const auto* s = std::get_if<std::string>(&value.value);
-            if (!s) f.fail("notes." + key, "must be a string");
-            info.notes[key] = *s;
-        }
+    if (f.has("notes")) {
+        const Fields n = f.object("notes");
+        for (const std::string& key : n.keys()) info.notes[key] = n.text(key);
+    }
 
     for (const Json& j : f.array("files")) {
-        const auto* o = std::get_if<JsonObject>(&j.value);
-        if (!o) f.fail("files", "must be an array of objects");
-        const Fields file(path, *o, "files[].");
+        if (!j.is_object()) f.fail("files", "must be an array of objects");
+        const Fields file(path, j, "files[].");
         FileRecord r;
         r.name = file.text("name");
         r.shape = file.sizes("shape");
@@ -510,11 +437,11 @@ Array<T> read_array(const std::string& version_dir, const FileRecord& r) {
                       static_cast<unsigned>(crc), static_cast<unsigned>(r.crc32));
         throw FileError(path, buf);
     }
-    const NpyHeader h = read_npy_header(path);
+    const io::NpyHeader h = io::read_npy_header(path);
     if (h.descr != (sizeof(T) == 8 ? "<f8" : "<f4"))
         throw FileError(path, "holds dtype '" + h.descr + "', expected " + dtype_name<T>() +
                                   " as the manifest says");
-    Array<T> a = load_npy<T>(path);
+    Array<T> a = io::load_npy<T>(path);
     if (!std::equal(a.shape().begin(), a.shape().end(), r.shape.begin(), r.shape.end()))
         throw FileError(path, "has shape " + to_string(a.shape()) + ", the manifest says " +
                                   to_string(Shape(r.shape.begin(), r.shape.end())));
@@ -602,7 +529,7 @@ void save_checkpoint(const std::string& dir, const nn::Model<T>& model,
         FileRecord r;
         r.name = key + ".npy";
         const std::string path = (fs::path(staging) / r.name).string();
-        save_npy(path, a); // fsync'ed
+        io::save_npy(path, a); // fsync'ed
         r.shape.assign(a.shape().begin(), a.shape().end());
         r.crc32 = file_crc32(path, r.bytes); // of the bytes on disk, read back
         records.push_back(std::move(r));
@@ -623,48 +550,25 @@ void save_checkpoint(const std::string& dir, const nn::Model<T>& model,
 
     const std::vector<std::size_t> dims = model.layer_dims();
     const std::vector<std::string> activations = activation_names(model);
-    std::ostringstream json;
-    auto str = [](const std::string& s) { return quote(s); };
-    json << "{\n"
-         << "  \"format\": " << quote(format_name) << ",\n"
-         << "  \"version\": " << format_version << ",\n"
-         << "  \"dtype\": " << quote(dtype_name<T>()) << ",\n"
-         << "  \"architecture\": " << quote(architecture(dims, activations)) << ",\n"
-         << "  \"layer_dims\": " << list(dims, [](std::size_t d) { return std::to_string(d); })
-         << ",\n"
-         << "  \"activations\": " << list(activations, str) << ",\n"
-         << "  \"epoch\": " << progress.epoch << ",\n"
-         << "  \"step\": " << progress.step << ",\n"
-         << "  \"parameters\": " << list(parameter_names, str) << ",\n";
-    if (optimizer) {
-        json << "  \"optimizer\": {\"name\": " << quote(std::string(optimizer->name()))
-             << ", \"hyperparameters\": {";
-        bool first = true;
-        for (const auto& [key, value] : hyperparameters(*optimizer)) {
-            json << (first ? "" : ", ") << quote(key) << ": " << number_text(value);
-            first = false;
-        }
-        json << "}, \"state\": " << list(state_names, str) << "},\n";
-    }
-    if (!notes.empty()) {
-        json << "  \"notes\": {";
-        bool first = true;
-        for (const auto& [key, value] : notes) {
-            json << (first ? "" : ", ") << quote(key) << ": " << quote(value);
-            first = false;
-        }
-        json << "},\n";
-    }
-    json << "  \"files\": [\n";
-    for (std::size_t i = 0; i < records.size(); ++i) {
-        const FileRecord& r = records[i];
-        json << "    {\"name\": " << quote(r.name) << ", \"shape\": "
-             << list(r.shape, [](std::size_t d) { return std::to_string(d); })
-             << ", \"bytes\": " << r.bytes << ", \"crc32\": " << r.crc32 << "}"
-             << (i + 1 < records.size() ? "," : "") << "\n";
-    }
-    json << "  ]\n}\n";
-    write_file_atomic((fs::path(staging) / manifest_name).string(), json.str());
+    OrderedJson manifest = {{"format", format_name},
+                            {"version", format_version},
+                            {"dtype", dtype_name<T>()},
+                            {"architecture", architecture(dims, activations)},
+                            {"layer_dims", dims},
+                            {"activations", activations},
+                            {"epoch", progress.epoch},
+                            {"step", progress.step},
+                            {"parameters", parameter_names}};
+    if (optimizer)
+        manifest["optimizer"] = {{"name", std::string(optimizer->name())},
+                                 {"hyperparameters", hyperparameters(*optimizer)},
+                                 {"state", state_names}};
+    if (!notes.empty()) manifest["notes"] = notes;
+    OrderedJson& files = manifest["files"] = OrderedJson::array();
+    for (const FileRecord& r : records)
+        files.push_back(
+            {{"name", r.name}, {"shape", r.shape}, {"bytes", r.bytes}, {"crc32", r.crc32}});
+    io::write_file_atomic((fs::path(staging) / manifest_name).string(), manifest_text(manifest));
     fsync_dir(staging);
     reached("staged");
 
@@ -676,7 +580,7 @@ void save_checkpoint(const std::string& dir, const nn::Model<T>& model,
         throw FileError(final_dir, "cannot rename " + staging + " to it: " + errno_text(errno));
     fsync_dir(dir);
     reached("renamed");
-    write_file_atomic((fs::path(dir) / pointer_name).string(), name + "\n");
+    io::write_file_atomic((fs::path(dir) / pointer_name).string(), name + "\n");
     reached("current");
     remove_stale(dir, name);
 }
@@ -801,4 +705,4 @@ XGRAD_CHECKPOINT_INSTANTIATE(float)
 XGRAD_CHECKPOINT_INSTANTIATE(double)
 #undef XGRAD_CHECKPOINT_INSTANTIATE
 
-} // namespace xgrad::data
+} // namespace xgrad::checkpoint

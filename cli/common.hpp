@@ -3,8 +3,8 @@
 // the progress bar of a training run.
 
 #include "nn/nn.hpp"
-#include "tools/cli/flags.hpp"
-#include "tools/data/datasets.hpp"
+#include "cli/flags.hpp"
+#include "io/datasets.hpp"
 
 #include <chrono>
 #include <cstddef>
@@ -23,7 +23,7 @@ const char* to_string(DataKind kind);              ///< "planar", "fashion-binar
 /// A data set split for training and testing, with a line describing it.
 template <class T>
 struct TrainTest {
-    data::Dataset<T> train, test;
+    io::Dataset<T> train, test;
     std::string description;
 };
 

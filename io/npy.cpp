@@ -2,7 +2,7 @@
 //   "\x93NUMPY" major minor | header length (uint16 LE for 1.0, uint32 LE for 2.0/3.0)
 //   | a Python dict literal {'descr': ..., 'fortran_order': ..., 'shape': (...), } padded with
 //   spaces and ending in '\n' so the data start at a multiple of 64 | the raw elements.
-#include "npy.hpp"
+#include "io/npy.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -20,7 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-namespace xgrad::data {
+namespace xgrad::io {
 namespace detail {
 
 namespace fs = std::filesystem;
@@ -618,4 +618,4 @@ XGRAD_DATA_NPY_INSTANTIATE(float)
 XGRAD_DATA_NPY_INSTANTIATE(double)
 #undef XGRAD_DATA_NPY_INSTANTIATE
 
-} // namespace xgrad::data
+} // namespace xgrad::io

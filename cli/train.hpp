@@ -1,9 +1,9 @@
 #pragma once
 // Training as `xgrad train` does it, for the subcommands that train (train, demo).
 
-#include "tools/checkpoint.hpp"
-#include "tools/cli/common.hpp"
-#include "tools/cli/flags.hpp"
+#include "checkpoint/checkpoint.hpp"
+#include "cli/common.hpp"
+#include "cli/flags.hpp"
 
 #include <cstddef>
 #include <string>
@@ -21,7 +21,7 @@ struct TrainSettings {
     std::size_t batch_size = 0; ///< 0: full batch
     std::size_t every = 0;      ///< progress line every `every` epochs (0: about 20 lines)
     std::string checkpoint, resume, plot;
-    data::CheckpointInfo resumed; ///< the checkpoint's manifest, when resume is set
+    checkpoint::CheckpointInfo resumed; ///< the checkpoint's manifest, when resume is set
 };
 
 /// Reads the flags of train_flags(); UsageError for a bad value, FileError for an unreadable

@@ -8,14 +8,14 @@
 // without a gzip stream, a corrupt or cut gzip stream, bad magic, truncated or over-long data,
 // a header whose dimensions ask for more than `idx_max_bytes`.
 
-#include "file_error.hpp"
+#include "io/file_error.hpp"
 
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
 
-namespace xgrad::data {
+namespace xgrad::io {
 
 /// The largest payload an IDX header may announce (1 GiB; Fashion-MNIST train is 47 MB).
 /// Memory grows only as data actually arrive, so a lying header cannot force a big allocation.
@@ -45,4 +45,4 @@ struct IdxDataset {
 /// Reads both files and checks that they hold the same number of examples.
 IdxDataset read_idx_dataset(const std::string& images_path, const std::string& labels_path);
 
-} // namespace xgrad::data
+} // namespace xgrad::io

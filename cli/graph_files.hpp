@@ -17,13 +17,13 @@
 // written and the log says how to draw them; that is not an error.
 
 #include "autograd/inspect.hpp"
-#include "tools/data/file_error.hpp"
+#include "io/file_error.hpp"
 
 #include <iosfwd>
 #include <string>
 #include <vector>
 
-namespace xgrad {
+namespace xgrad::cli {
 
 struct GraphRequest {
     std::string out_dir = "graph"; ///< created if missing
@@ -42,7 +42,7 @@ const std::vector<std::string>& graph_formats();
 
 /// Backward through `loss` step by step, then the files `request` asks for. Returns the
 /// paths written; `log` gets one line per file and a note for pictures not drawn.
-/// Throws data::FileError when a file or the directory cannot be written, std::invalid_argument
+/// Throws io::FileError when a file or the directory cannot be written, std::invalid_argument
 /// for an unknown format, graphviz::Error when dot rejects a graph.
 template <class T>
 std::vector<std::string> write_graph_files(const Tensor<T>& loss, const GraphRequest& request,
@@ -53,4 +53,4 @@ extern template std::vector<std::string> write_graph_files(const Tensor<float>&,
 extern template std::vector<std::string> write_graph_files(const Tensor<double>&,
                                                            const GraphRequest&, std::ostream&);
 
-} // namespace xgrad
+} // namespace xgrad::cli

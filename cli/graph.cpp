@@ -1,4 +1,4 @@
-#include "tools/cli/graph.hpp"
+#include "cli/graph.hpp"
 
 #include <algorithm>
 #include <iostream>

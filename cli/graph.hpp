@@ -4,7 +4,7 @@
 // init, seed) plus the flags below; it runs one forward pass on a few training examples
 // instead of training.
 //
-// Wiring, for tools/cli (the dispatcher):
+// Wiring, for cli/ (the dispatcher):
 //
 //     int graph_command(const Args& args) {
 //         Flags flags("xgrad graph", "draw the network's computation graph");
@@ -23,11 +23,11 @@
 //   --rankdir TB|LR   top to bottom (default) or left to right
 //   --examples N      examples pushed through the network (default 4); m in the picture
 //
-// Files and their formats: tools/graph_files.hpp; the JSON schema: docs/graph-json.md.
+// Files and their formats: cli/graph_files.hpp; the JSON schema: docs/graph-json.md.
 
 #include "nn/model.hpp"
-#include "tools/cli/flags.hpp"
-#include "tools/graph_files.hpp"
+#include "cli/flags.hpp"
+#include "cli/graph_files.hpp"
 
 namespace xgrad::cli {
 
@@ -37,7 +37,7 @@ void declare_graph_flags(Flags& flags);
 GraphRequest graph_request(const Flags& flags);
 
 /// One forward pass of `model` on the first --examples columns of X and Y (the course's
-/// one column per example), then the files of tools/graph_files.hpp into --out. Prints
+/// one column per example), then the files of cli/graph_files.hpp into --out. Prints
 /// what it wrote; returns exit_ok. Errors propagate (FileError, graphviz::Error).
 template <class T>
 int run_graph(const nn::Model<T>& model, const Array<T>& X, const Array<T>& Y, const Flags& flags);

@@ -17,7 +17,7 @@
 // fsync, rename), then removes older versions. A process killed at any point before the
 // rename of CURRENT leaves the previous version current and intact; after it, the new one.
 //
-// Loading refuses, with an xgrad::data::FileError naming the file and what was wrong: a
+// Loading refuses, with an xgrad::io::FileError naming the file and what was wrong: a
 // missing directory, CURRENT or version; a manifest that is not JSON, of another format or
 // version, or missing a field; a file that is missing, of the wrong size (truncated), whose
 // CRC-32 differs (corrupt) or whose shape differs from the manifest; and a checkpoint that
@@ -26,7 +26,7 @@
 
 #include "nn/model.hpp"
 #include "nn/optim.hpp"
-#include "tools/data/file_error.hpp"
+#include "io/file_error.hpp"
 
 #include <cstddef>
 #include <functional>
@@ -35,7 +35,7 @@
 #include <string_view>
 #include <vector>
 
-namespace xgrad::data {
+namespace xgrad::checkpoint {
 
 /// What a checkpoint's manifest says.
 struct CheckpointInfo {
@@ -88,4 +88,4 @@ namespace detail {
 void set_checkpoint_fault_hook(std::function<void(std::string_view stage)> hook);
 } // namespace detail
 
-} // namespace xgrad::data
+} // namespace xgrad::checkpoint

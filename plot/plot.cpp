@@ -1,6 +1,6 @@
-#include "tools/plot.hpp"
+#include "plot/plot.hpp"
 
-#include "tools/data/npy.hpp"
+#include "io/npy.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -249,7 +249,7 @@ std::string render_svg(const std::vector<Chart>& charts, int panel_width, int pa
 }
 
 void write_svg(const std::string& path, const std::vector<Chart>& charts) {
-    data::write_file_atomic(path, render_svg(charts));
+    io::write_file_atomic(path, render_svg(charts));
 }
 
 std::vector<Chart> training_charts(const TrainingHistory& h, const std::string& title) {

@@ -1,9 +1,9 @@
 // `xgrad graph`: the network `xgrad train` would build, pushed forward on a few training
-// examples, written as text, DOT, JSON and pictures by run_graph (tools/cli/graph.hpp).
+// examples, written as text, DOT, JSON and pictures by run_graph (cli/graph.hpp).
 
-#include "tools/cli/commands.hpp"
-#include "tools/cli/common.hpp"
-#include "tools/cli/graph.hpp"
+#include "cli/commands.hpp"
+#include "cli/common.hpp"
+#include "cli/graph.hpp"
 
 namespace xgrad::cli {
 

@@ -1,4 +1,4 @@
-#include "tools/graph_files.hpp"
+#include "cli/graph_files.hpp"
 
 #include "tools/render.hpp"
 
@@ -11,7 +11,7 @@
 #include <ostream>
 #include <stdexcept>
 
-namespace xgrad {
+namespace xgrad::cli {
 
 namespace fs = std::filesystem;
 
@@ -20,12 +20,12 @@ namespace {
 void write_text(const fs::path& path, const std::string& text) {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     if (!out)
-        throw data::FileError(path.string(),
+        throw io::FileError(path.string(),
                               std::string("cannot open for writing: ") + std::strerror(errno));
     out << text;
     out.flush();
     if (!out)
-        throw data::FileError(path.string(), "write error (disk full?)");
+        throw io::FileError(path.string(), "write error (disk full?)");
 }
 
 bool wanted(const GraphRequest& request, const std::string& format) {
@@ -58,7 +58,7 @@ std::vector<std::string> write_graph_files(const Tensor<T>& loss, const GraphReq
     std::error_code error;
     fs::create_directories(dir, error);
     if (error)
-        throw data::FileError(dir.string(), "cannot create the directory: " + error.message());
+        throw io::FileError(dir.string(), "cannot create the directory: " + error.message());
 
     std::vector<std::string> written;
     const auto note = [&](const fs::path& path) {
@@ -104,7 +104,7 @@ std::vector<std::string> write_graph_files(const Tensor<T>& loss, const GraphReq
         const fs::path steps_dir = dir / "steps";
         fs::create_directories(steps_dir, error);
         if (error)
-            throw data::FileError(steps_dir.string(),
+            throw io::FileError(steps_dir.string(),
                                   "cannot create the directory: " + error.message());
         write_text(steps_dir / "steps.txt", steps_text);
         note(steps_dir / "steps.txt");
@@ -148,4 +148,4 @@ template std::vector<std::string> write_graph_files(const Tensor<float>&, const 
 template std::vector<std::string> write_graph_files(const Tensor<double>&, const GraphRequest&,
                                                     std::ostream&);
 
-} // namespace xgrad
+} // namespace xgrad::cli
