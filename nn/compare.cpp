@@ -417,10 +417,7 @@ reference::Grads<T> supplied_grads(const std::map<std::string, Array<T>>& suppli
                 std::to_string(L) + "-layer network: the keys are dW1..dW" + std::to_string(L) +
                 ", db1..db" + std::to_string(L) + ", dZ1..dZ" + std::to_string(L) + ", dA0..dA" +
                 std::to_string(L - 1));
-        const Shape& shape = expected->shape();
-        const bool transposed = value.dimension() == 2 && shape.size() == 2 &&
-                                value.shape()[0] == shape[1] && value.shape()[1] == shape[0];
-        if (!transposed) check_shape(value, shape, name);
+        check_gradient_shape(value, expected->shape(), name);
         *slot = value;
     }
     return grads;

@@ -88,6 +88,22 @@ void check_shape(const Array<T>& a, const Shape& expected, const std::string& na
 }
 
 template <class T>
+void check_gradient_shape(const Array<T>& value, const Shape& expected, const std::string& key,
+                          const std::string& file) {
+    const Shape& shape = value.shape();
+    if (shape.size() == 2 && expected.size() == 2 && shape[0] == expected[1] &&
+        shape[1] == expected[0])
+        return; // transposed: the comparison names it (the same shape passes below)
+    if (key.rfind("db", 0) == 0 && shape.size() == 2 && expected.size() == 2 && shape[0] == 1 &&
+        shape != expected)
+        throw DataError(file, key,
+                        key + " has shape " + to_string(shape) + " but " + to_string(expected) +
+                            " is meant: db = 1/m np.sum(dZ, axis=1, keepdims=True) sums over "
+                            "the examples (axis 1), one entry per unit");
+    check_shape(value, expected, key, file);
+}
+
+template <class T>
 void check_not_rank1(const Array<T>& a, const std::string& meant, bool column,
                      const std::string& name, const std::string& file) {
     if (a.dimension() != 1)
@@ -104,6 +120,8 @@ void check_not_rank1(const Array<T>& a, const std::string& meant, bool column,
     template void check_binary_labels(const Array<T>&, const std::string&, const std::string&);    \
     template void check_shape(const Array<T>&, const Shape&, const std::string&,                   \
                               const std::string&);                                                 \
+    template void check_gradient_shape(const Array<T>&, const Shape&, const std::string&,          \
+                                       const std::string&);                                        \
     template void check_not_rank1(const Array<T>&, const std::string&, bool, const std::string&,   \
                                   const std::string&);
 XGRAD_INSTANTIATE(float)

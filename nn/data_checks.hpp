@@ -54,6 +54,14 @@ template <class T>
 void check_shape(const Array<T>& a, const Shape& expected, const std::string& name,
                  const std::string& file = "");
 
+/// A learner's gradient `key` ("dW2", "db1", "dZ3", "dA0") against the shape `expected` of
+/// the engine's: the same shape, or for a 2-D one its transpose (a mistake the gradient
+/// comparison names with a hint, not an error). Otherwise as check_shape, and a db of shape
+/// (1, m) gets a hint at the axis of the sum.
+template <class T>
+void check_gradient_shape(const Array<T>& value, const Shape& expected, const std::string& key,
+                          const std::string& file = "");
+
 /// Not a rank-1 (n,) array: for when the exact shape is not known yet. `meant` says what the
 /// course's shape is, e.g. "(n_1, n_0)" or "(n_x, m)"; `column` whether a (n,) of this array
 /// is most likely a column (n, 1), as b is, rather than a row (1, m), as Y is.

@@ -70,3 +70,17 @@ TEST_CASE("check_shape: the shape meant, and the course's advice for rank-1 arra
                                            "course's X is (n_x, m)"),
                          DataError);
 }
+
+TEST_CASE("check_gradient_shape lets a transposed dW through, hints at db's axis") {
+    const Array<double> dW = xt::zeros<double>({4, 3});
+    CHECK_NOTHROW(check_gradient_shape(dW, Shape{4, 3}, "dW2"));
+    CHECK_NOTHROW(check_gradient_shape(dW, Shape{3, 4}, "dW2")); // the comparison names it
+    CHECK_THROWS_WITH_AS(check_gradient_shape(dW, Shape{4, 2}, "dW2", "mine/dW2.npy"),
+                         "mine/dW2.npy: dW2 has shape (4, 3) but (4, 2) is meant", DataError);
+    const Array<double> db = xt::zeros<double>({1, 8}); // np.sum(dZ, axis=0, keepdims=True)
+    CHECK_THROWS_WITH_AS(check_gradient_shape(db, Shape{5, 1}, "db1"),
+                         doctest::Contains("sums over the examples (axis 1)"), DataError);
+    CHECK_THROWS_WITH_AS(
+        check_gradient_shape(Array<double>(xt::zeros<double>({5})), Shape{5, 1}, "db1"),
+        doctest::Contains("a rank-1 array"), DataError);
+}

@@ -183,12 +183,8 @@ std::map<std::string, Array<double>> load_learner_grads(const std::string& dir,
                                             "': a gradient is floating point; expected float64 "
                                             "(or float32) of shape " +
                                             xgrad::to_string(expected));
-        const Array<double>& value = it->second;
-        const bool transposed = value.dimension() == 2 && value.shape()[0] == expected[1] &&
-                                value.shape()[1] == expected[0];
-        if (!transposed)
-            nn::check_shape(value, expected, key, path);
-        out.emplace(key, value);
+        nn::check_gradient_shape(it->second, expected, key, path);
+        out.emplace(key, it->second);
         found.erase(it);
     };
     for (std::size_t l = 1; l <= model.L(); ++l) {
