@@ -267,7 +267,16 @@ std::string differing_hint(const std::string& key, const Arr& a, const Arr& y, s
     // yours = c * autodiff's, c by least squares; near-constant when the rest is tiny.
     const double c = dot(a, y) / a2;
     Arr rest = y - c * a;
-    if (std::sqrt(dot(rest, rest)) <= 1e-4 * std::sqrt(y2)) return factor_hint(kind, c, m);
+    if (std::sqrt(dot(rest, rest)) <= 1e-4 * std::sqrt(y2)) {
+        if (std::abs(c - 1) <= 1e-3) {
+            Norms close;
+            close.add(a, y, nullptr);
+            return "yours is within a relative " + number(close.relative()) +
+                   " of autodiff's: rounding rather than a wrong formula? (float32 arrays round "
+                   "at about 1e-7; the pass mark is " + number(threshold) + ")";
+        }
+        return factor_hint(kind, c, m);
+    }
     // A square dW that is its transpose.
     if (kind == 'W' && a.dimension() == 2 && a.shape()[0] == a.shape()[1]) {
         Norms t;
@@ -463,9 +472,7 @@ Comparison compare_impl(const Model<T>& model, const Array<T>& X, const Array<T>
             manual_missing = std::string(e.what()) + ": no manual column";
         }
     }
-    if (supplied) {
-        // the manual column is set
-    } else if (manual_missing.empty()) {
+    if (!supplied && manual_missing.empty()) {
         const reference::Parameters<T> parameters = to_reference(model);
         auto [AL, caches] = reference::L_model_forward(X, parameters, ref_activations);
         const reference::BackwardOptions backward_options(options.planted_bug, true);
@@ -483,7 +490,7 @@ Comparison compare_impl(const Model<T>& model, const Array<T>& X, const Array<T>
             result.manual_source = "the course's L_model_backward_from_dZL, dZ[L] = AL - Y "
                                    "(dAL broke down)";
         }
-    } else {
+    } else if (!supplied) {
         result.notes.push_back(manual_missing);
         if (options.planted_bug != reference::PlantedBug::none)
             result.notes.push_back("the planted bug corrupts the manual formulas, which are "
@@ -600,7 +607,8 @@ Comparison compare_impl(const Model<T>& model, const Array<T>& X, const Array<T>
 template <class T>
 Comparison compare_gradients(const Model<T>& model, const Array<T>& X, const Array<T>& Y,
                              const CompareOptions& options) {
-    return compare_impl(model, X, Y, options, static_cast<const std::map<std::string, Array<T>>*>(nullptr));
+    const std::map<std::string, Array<T>>* none = nullptr;
+    return compare_impl(model, X, Y, options, none);
 }
 
 template <class T>

@@ -302,3 +302,14 @@ TEST_CASE_TEMPLATE("float32: a learner's gradients are compared too", T, float, 
     REQUIRE(c.first_manual_failure() != nullptr);
     CHECK(c.first_manual_failure()->tensor == "dW2");
 }
+
+TEST_CASE("a difference of rounding size is hinted at as rounding, not as a factor") {
+    Learner p = learner(13);
+    Array<double> dW1 = p.grads.at("dW1");
+    for (std::size_t i = 0; i < dW1.size(); ++i)
+        dW1.data()[i] *= 1 + 2e-6 * (static_cast<double>(i % 3) - 1);
+    p.grads["dW1"] = dW1;
+    const Comparison c = compare_gradients(p.model, p.X, p.Y, p.grads);
+    CHECK(c.failing() == std::vector<std::string>{"dW1"});
+    CHECK(contains(c.first_manual_failure()->hint, "rounding rather than a wrong formula?"));
+}
