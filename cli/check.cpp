@@ -1,12 +1,15 @@
 // `xgrad check`: the per-layer gradient comparison (nn/compare) of a network, either a random
 // one (--layers, --activations, --m, --seed) or one read from numpy files (--params DIR --X
-// --Y), optionally writing the autodiff gradients as .npy files (--out). Exit code 0 when every
-// tensor agrees, 3 when one does not, so scripts can use it.
+// --Y), optionally writing the autodiff gradients as .npy files (--out). With --grads the manual
+// column is the learner's own gradients (dW1.npy, ... as their L_model_backward returns them),
+// and the report names the first of them that is wrong. Exit code 0 when every tensor agrees,
+// 3 when one does not, so scripts can use it.
 
 #include "cli/commands.hpp"
 #include "cli/flags.hpp"
 #include "io/npy.hpp"
 
+#include "nn/data_checks.hpp"
 #include "nn/nn.hpp"
 
 #include <algorithm>
@@ -43,15 +46,24 @@ Flags check_flags() {
                 "read W1.npy, b1.npy, ... from DIR (needs --X, --Y, --activations)")
         .option("X", "FILE.npy", "", "inputs, (n_x, m): one column per example")
         .option("Y", "FILE.npy", "", "labels, (n_L, m); for a softmax output also class ids (m,)")
-        .option("out", "DIR", "", "write the autodiff gradients dW1.npy, db1.npy, ... to DIR");
-    f.epilogue("exit code: 0 every tensor agrees, 3 a tensor disagrees, 1 a file or shape error,\n"
-               "2 a bad command line.\n\n"
+        .option("grads", "DIR", "",
+                "your own gradients from DIR as the manual column: dW1.npy, db1.npy, ... and any "
+                "of dZ1.npy, dA0.npy, ... (the course's grads: dZ, dA per example, no 1/m); "
+                "needs --params")
+        .option("out", "DIR", "",
+                "write the autodiff gradients dW1.npy, db1.npy, ..., dZ1.npy, ..., dA0.npy, ... "
+                "to DIR (the course's keys and scale)");
+    f.epilogue("exit code: 0 every tensor agrees, 3 a tensor disagrees (with --grads: one of yours\n"
+               "is wrong; files not found are not checked), 1 a file, shape or data error (NaN in\n"
+               "X or Y, labels not 0/1 for sigmoid, a rank-1 (n,) array), 2 a bad command line.\n\n"
                "examples:\n"
                "  xgrad check\n"
                "  xgrad check --planted-bug\n"
                "  xgrad check --layers 2,4,1 --activations tanh,sigmoid --m 400\n"
                "  xgrad check --params params/ --X X.npy --Y Y.npy --activations relu,relu,sigmoid "
-               "--out grads/\n");
+               "--out grads/\n"
+               "  xgrad check --params params/ --X X.npy --Y Y.npy --activations relu,relu,sigmoid "
+               "--grads mine/\n");
     return f;
 }
 
@@ -122,11 +134,15 @@ std::vector<nn::Activation> parse_activation_list(const std::string& text, std::
     return out;
 }
 
-// Y as (n_L, m): a numpy (m,) vector becomes a row; class ids become one-hot for softmax.
+// Y as (n_L, m): class ids (m,) become one-hot for softmax; for sigmoid a numpy (m,) vector
+// is the course's rank-1 pitfall, refused with its advice.
 Array<double> shape_labels(Array<double> Y, const nn::Model<double>& model, std::size_t m,
                            const std::string& path) {
     const std::size_t n_y = model.layer_dims().back();
     const bool softmax = model.activation(model.L()) == nn::Activation::softmax;
+    nn::check_finite(Y, "Y", path);
+    if (Y.dimension() == 1 && !(softmax && n_y > 1))
+        nn::check_shape(Y, Shape{n_y, m}, "Y", path);
     if (Y.dimension() == 1)
         Y.reshape({std::size_t(1), Y.size()});
     if (Y.dimension() != 2)
@@ -142,9 +158,52 @@ Array<double> shape_labels(Array<double> Y, const nn::Model<double>& model, std:
     return Y;
 }
 
-} // namespace
+// The learner's gradients in `dir`, keyed as the course's grads, each of a float dtype and of
+// autodiff's shape (or, for the comparison to name it, its transpose). `missing` gets the
+// files of the network's gradients not found, `ignored` the other .npy files.
+std::map<std::string, Array<double>> load_learner_grads(const std::string& dir,
+                                                        const nn::Model<double>& model,
+                                                        std::size_t m,
+                                                        std::vector<std::string>& missing,
+                                                        std::vector<std::string>& ignored) {
+    std::map<std::string, Array<double>> found = io::load_npy_dir<double>(dir);
+    const std::vector<std::size_t> n = model.layer_dims();
+    std::map<std::string, Array<double>> out;
+    auto take = [&](const std::string& key, Shape expected) {
+        const std::string path = dir + "/" + key + ".npy";
+        auto it = found.find(key);
+        if (it == found.end()) {
+            missing.push_back(key + ".npy");
+            return;
+        }
+        const io::NpyHeader header = io::read_npy_header(path);
+        if (header.descr.size() < 2 || header.descr[1] != 'f')
+            throw io::FileError(path, key + " has dtype '" + header.descr +
+                                            "': a gradient is floating point; expected float64 "
+                                            "(or float32) of shape " +
+                                            xgrad::to_string(expected));
+        nn::check_gradient_shape(it->second, expected, key, path);
+        out.emplace(key, it->second);
+        found.erase(it);
+    };
+    for (std::size_t l = 1; l <= model.L(); ++l) {
+        take("dW" + std::to_string(l), Shape{n[l], n[l - 1]});
+        take("db" + std::to_string(l), Shape{n[l], 1});
+        take("dZ" + std::to_string(l), Shape{n[l], m});
+        take("dA" + std::to_string(l - 1), Shape{n[l - 1], m});
+    }
+    for (const auto& [key, value] : found)
+        ignored.push_back(key + ".npy");
+    if (out.empty())
+        throw io::FileError(dir, "none of your gradient files: expected dW1.npy, db1.npy, ... "
+                                   "dW" + std::to_string(model.L()) + ".npy, db" +
+                                       std::to_string(model.L()) +
+                                       ".npy and any of dZ1.npy, ..., dA0.npy, ... (the keys "
+                                       "of the course's grads)");
+    return out;
+}
 
-int check_command(const Flags& flags) {
+int run_check(const Flags& flags) {
     const bool from_files = flags.given("params") || flags.given("X") || flags.given("Y");
     if (from_files) {
         for (const char* name : {"params", "X", "Y", "activations"})
@@ -158,6 +217,12 @@ int check_command(const Flags& flags) {
                                  " is for a random network; with --params the network comes "
                                  "from the files");
     }
+    if (flags.given("grads") && !from_files)
+        throw UsageError("--grads needs the network your gradients are of: --params DIR, --X "
+                         "FILE, --Y FILE and --activations");
+    if (flags.given("grads") && flags.is_set("planted-bug"))
+        throw UsageError("--planted-bug corrupts the course's formulas; with --grads the manual "
+                         "column is yours");
 
     nn::CompareOptions options;
     options.planted_bug = flags.is_set("planted-bug") ? reference::PlantedBug::course_gradient_check
@@ -191,10 +256,15 @@ int check_command(const Flags& flags) {
             throw UsageError("--activations names " + std::to_string(L) + " layer" +
                              (L == 1 ? "" : "s") + " but " + next +
                              " exists: give one activation per W file");
-        // numpy users often keep b as a (n,) vector; the course's b is a (n, 1) column.
-        for (auto& [key, value] : parameters)
+        // numpy users often keep b as a (n,) vector: the course's b is a (n, 1) column, and
+        // says why (week 2, "a note on python/numpy vectors").
+        for (const auto& [key, value] : parameters) {
+            const std::string path = dir + "/" + key + ".npy";
             if (key[0] == 'b' && value.dimension() == 1)
-                value.reshape({value.size(), std::size_t(1)});
+                nn::check_shape(value, Shape{value.size(), 1}, key, path);
+            nn::check_not_rank1(value, "(n_l, n_{l-1})", false, key, path);
+            nn::check_finite(value, key, path);
+        }
         try {
             model = nn::Model<double>::from_parameters(parameters, activations);
         } catch (const std::exception& e) {
@@ -202,6 +272,8 @@ int check_command(const Flags& flags) {
                                   std::string("the parameters do not make a network: ") + e.what());
         }
         X = io::load_npy<double>(flags.text("X"));
+        nn::check_not_rank1(X, "(n_x, m), one column per example", false, "X", flags.text("X"));
+        nn::check_finite(X, "X", flags.text("X"));
         if (X.dimension() != 2 || X.shape()[0] != model->layer_dims().front())
             throw io::FileError(flags.text("X"), "X has shape " + xgrad::to_string(X.shape()) +
                                                        " but W1 expects (" +
@@ -215,6 +287,8 @@ int check_command(const Flags& flags) {
                                                        "output for X is (" +
                                                        std::to_string(model->layer_dims().back()) +
                                                        ", " + std::to_string(X.shape()[1]) + ")");
+        if (model->activation(model->L()) == nn::Activation::sigmoid)
+            nn::check_binary_labels(Y, "Y", flags.text("Y"));
     } else {
         const std::vector<std::size_t> dims = flags.sizes("layers");
         if (dims.size() < 2)
@@ -247,10 +321,35 @@ int check_command(const Flags& flags) {
     else if (model->parameter_count() > 5000)
         options.max_numeric_entries = 200;
 
-    const nn::Comparison comparison = nn::compare_gradients(*model, X, Y, options);
+    nn::Comparison comparison;
+    if (const std::string dir = flags.text("grads"); !dir.empty()) {
+        std::vector<std::string> missing, ignored;
+        const auto yours = load_learner_grads(dir, *model, X.shape()[1], missing, ignored);
+        std::cout << "yours: read";
+        for (const auto& [key, value] : yours)
+            std::cout << " " << key << ".npy";
+        std::cout << " from " << dir << "\n";
+        if (!missing.empty()) {
+            std::cout << "yours: not found, so not checked:";
+            for (const auto& name : missing)
+                std::cout << " " << name;
+            std::cout << "\n";
+        }
+        if (!ignored.empty()) {
+            std::cout << "yours: ignored (not a gradient of this " << model->L() << "-layer network):";
+            for (const auto& name : ignored)
+                std::cout << " " << name;
+            std::cout << "\n";
+        }
+        std::cout << "\n";
+        comparison = nn::compare_gradients(*model, X, Y, yours, options);
+        comparison.manual_source = "from " + dir + ", the course's grads (dZ, dA per example)";
+    } else {
+        comparison = nn::compare_gradients(*model, X, Y, options);
+    }
     nn::print(std::cout, comparison);
     if (const std::string out = flags.text("out"); !out.empty()) {
-        auto grads = nn::autodiff_gradients(*model, X, Y);
+        auto grads = nn::autodiff_gradients(*model, X, Y, true);
         io::save_npy_dir(out, grads);
         std::cout << "wrote";
         for (const auto& [key, value] : grads)
@@ -267,6 +366,19 @@ int check_command(const Flags& flags) {
         failing = " the whole-network check";
     std::cerr << "xgrad check: FAILED:" << failing << "\n";
     return exit_check_failed;
+}
+
+} // namespace
+
+int check_command(const Flags& flags) {
+    try {
+        return run_check(flags);
+    } catch (const nn::DataError& e) {
+        // Bad data in a file: reported like the file errors, "path: reason", exit 1.
+        if (e.file().empty())
+            throw;
+        throw io::FileError(e.file(), e.reason());
+    }
 }
 
 } // namespace xgrad::cli

@@ -1,8 +1,10 @@
 #include "nn/compare.hpp"
+#include "nn/data_checks.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <iomanip>
+#include <limits>
 #include <numeric>
 #include <ostream>
 #include <random>
@@ -141,6 +143,7 @@ Arr central_differences(Arr& x, const std::vector<std::size_t>& entries, Stencil
 struct Norms {
     double diff2 = 0, a2 = 0, b2 = 0, max_abs = 0;
     std::size_t entries = 0;
+    std::size_t worst = 0; // the flat index of max_abs
     void add(const Arr& a, const Arr& b, const std::vector<std::size_t>* only) {
         const std::size_t n = only ? only->size() : a.size();
         for (std::size_t k = 0; k < n; ++k) {
@@ -149,7 +152,10 @@ struct Norms {
             diff2 += d * d;
             a2 += x * x;
             b2 += y * y;
-            max_abs = std::max(max_abs, std::abs(d));
+            if (std::abs(d) > max_abs || entries + k == 0) {
+                max_abs = std::abs(d);
+                worst = i;
+            }
         }
         entries += n;
     }
@@ -158,6 +164,15 @@ struct Norms {
         return denominator == 0 ? 0 : std::sqrt(diff2) / denominator;
     }
 };
+
+std::vector<std::size_t> flat_to_index(const Shape& shape, std::size_t flat) {
+    std::vector<std::size_t> index(shape.size());
+    for (std::size_t k = shape.size(); k-- > 0;) {
+        index[k] = flat % shape[k];
+        flat /= shape[k];
+    }
+    return index;
+}
 
 Difference difference(const Arr& autodiff, const Arr& other, const std::vector<std::size_t>* only,
                       double threshold) {
@@ -173,11 +188,170 @@ Difference difference(const Arr& autodiff, const Arr& other, const std::vector<s
     d.max_abs = norms.max_abs;
     d.relative = norms.relative();
     d.entries = norms.entries;
+    if (norms.entries > 0) {
+        d.worst_index = flat_to_index(autodiff.shape(), norms.worst);
+        d.worst_autodiff = autodiff.data()[norms.worst];
+        d.worst_other = other.data()[norms.worst];
+    }
     // NaN relative (autodiff not finite) fails too.
     d.passed = d.relative <= threshold;
     if (only && only->size() < autodiff.size())
         d.note = std::to_string(only->size()) + " of " + std::to_string(autodiff.size()) +
                  " entries";
+    return d;
+}
+
+// ---- supplied gradients: where they differ and why -------------------------------------------
+
+std::string number(double x) {
+    std::ostringstream out;
+    out << std::scientific << std::setprecision(2) << x;
+    return out.str();
+}
+
+double dot(const Arr& a, const Arr& b) {
+    double s = 0;
+    for (std::size_t i = 0; i < a.size(); ++i) s += a.data()[i] * b.data()[i];
+    return s;
+}
+
+std::string short_number(double x) {
+    std::ostringstream out;
+    out << std::setprecision(4) << x;
+    return out.str();
+}
+
+// What a near-constant ratio yours / autodiff's usually means, for a tensor of kind dW, db, dZ
+// or dA ('W', 'b', 'Z', 'A').
+std::string factor_hint(char kind, double c, std::size_t m) {
+    const double M = static_cast<double>(m);
+    const bool parameter = kind == 'W' || kind == 'b';
+    const std::string formula = kind == 'W'   ? "dW = 1/m np.dot(dZ, A_prev.T)"
+                                : kind == 'b' ? "db = 1/m np.sum(dZ, axis=1, keepdims=True)"
+                                : kind == 'Z' ? "dZ = dA * g'(Z), per example (no 1/m)"
+                                              : "dA_prev = np.dot(W.T, dZ), per example (no 1/m)";
+    const double a = std::abs(c);
+    auto factor_is = [&](double target) { return std::abs(a - target) <= 1e-3 * target; };
+    if (c < 0 && factor_is(1))
+        return "yours = -1 x autodiff's at every entry: a sign is flipped (the course's "
+                         "dAL = -(np.divide(Y, AL) - np.divide(1 - Y, 1 - AL)); dZ[L] = AL - Y, "
+                         "not Y - AL)";
+    const std::string sign = c < 0 ? " and the sign is flipped" : "";
+    if (m > 1 && factor_is(M))
+        return "yours = " + std::string(c < 0 ? "-" : "") + "m x autodiff's (m = " +
+               std::to_string(m) + ")" + sign +
+               (parameter ? ": the 1/m is missing; " + formula
+                          : ": a factor m too many; the course's " + formula);
+    if (m > 1 && factor_is(1 / M))
+        return "yours = " + std::string(c < 0 ? "-" : "") + "1/m x autodiff's (m = " +
+               std::to_string(m) + ")" + sign +
+               (parameter ? ": divided by m twice? The course's dZ and dA have no 1/m; it comes "
+                            "once, in " + formula
+                          : ": the course's dZ and dA are per example, the 1/m comes only in dW "
+                            "and db; " + formula);
+    std::string factor;
+    for (double f : {2.0, 4.0, 0.5, 0.25})
+        if (factor_is(f)) factor = f >= 1 ? short_number(f) : "1/" + short_number(1 / f);
+    if (factor.empty()) factor = short_number(a);
+    return "yours = " + std::string(c < 0 ? "-" : "") + factor + " x autodiff's at every entry" +
+           sign + ": the formula is right up to a constant factor (" + formula + ")";
+}
+
+// The hint for a supplied tensor y of the right shape that differs from autodiff's a.
+std::string differing_hint(const std::string& key, const Arr& a, const Arr& y, std::size_t m,
+                           double threshold) {
+    const char kind = key[1];
+    const double a2 = dot(a, a), y2 = dot(y, y);
+    if (y2 == 0) return "yours is all zeros";
+    if (a2 == 0) return "autodiff's is all zeros, yours is not";
+    // yours = c * autodiff's, c by least squares; near-constant when the rest is tiny.
+    const double c = dot(a, y) / a2;
+    Arr rest = y - c * a;
+    if (std::sqrt(dot(rest, rest)) <= 1e-4 * std::sqrt(y2)) {
+        if (std::abs(c - 1) <= 1e-3) {
+            Norms close;
+            close.add(a, y, nullptr);
+            return "yours is within a relative " + number(close.relative()) +
+                   " of autodiff's: rounding rather than a wrong formula? (float32 arrays round "
+                   "at about 1e-7; the pass mark is " + number(threshold) + ")";
+        }
+        return factor_hint(kind, c, m);
+    }
+    // A square dW that is its transpose.
+    if (kind == 'W' && a.dimension() == 2 && a.shape()[0] == a.shape()[1]) {
+        Norms t;
+        t.add(a, Arr(xt::transpose(y)), nullptr);
+        if (t.relative() <= threshold)
+            return "yours is the transpose of autodiff's: dW = 1/m np.dot(dZ, A_prev.T), of "
+                   "shape (n_l, n_{l-1})";
+    }
+    // Same magnitudes, some signs flipped; or zeros where the other is not (a relu mask).
+    const double scale = std::sqrt(std::max(a2, y2) / static_cast<double>(a.size()));
+    const double tiny = 1e-12 * scale;
+    std::size_t flipped = 0, first_flipped = 0, yours_zero = 0, first_yours_zero = 0,
+                theirs_zero = 0, first_theirs_zero = 0;
+    Norms magnitudes;
+    magnitudes.add(Arr(xt::abs(a)), Arr(xt::abs(y)), nullptr);
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        const double x = a.data()[i], z = y.data()[i];
+        if (std::abs(x) > tiny && std::abs(z) > tiny && (x < 0) != (z < 0) && flipped++ == 0)
+            first_flipped = i;
+        if (std::abs(z) <= tiny && std::abs(x) > tiny && yours_zero++ == 0) first_yours_zero = i;
+        if (std::abs(x) <= tiny && std::abs(z) > tiny && theirs_zero++ == 0) first_theirs_zero = i;
+    }
+    const std::string of = " of " + std::to_string(a.size()) + " entries (the first " + key;
+    if (flipped > 0 && magnitudes.relative() <= 1e-6)
+        return "the magnitudes agree but the sign is flipped at " + std::to_string(flipped) + of +
+               index_string(a.shape(), first_flipped) + "): a sign in part of the formula";
+    if (yours_zero > 0 && theirs_zero == 0)
+        return "yours is 0 at " + std::to_string(yours_zero) + of +
+               index_string(a.shape(), first_yours_zero) +
+               ") where autodiff's is not: a mask applied too widely? (relu_backward: dZ = dA "
+               "where Z > 0, 0 only where Z <= 0)";
+    if (theirs_zero > 0 && yours_zero == 0)
+        return "autodiff's is 0 at " + std::to_string(theirs_zero) + of +
+               index_string(a.shape(), first_theirs_zero) +
+               ") where yours is not: a relu mask missing? (relu_backward: dZ[Z <= 0] = 0)";
+    return "";
+}
+
+// A supplied tensor against autodiff's. `yours` has autodiff's shape or its transpose (a 2-D
+// tensor whose shape the caller found reversed): a transposed one fails with a hint.
+Difference supplied_difference(const std::string& key, const Arr& autodiff, const Arr& yours,
+                               std::size_t m, double threshold, std::string& hint) {
+    Difference d;
+    d.available = true;
+    for (std::size_t i = 0; i < yours.size(); ++i)
+        if (!std::isfinite(yours.data()[i])) {
+            d.passed = false;
+            d.relative = d.max_abs = std::numeric_limits<double>::quiet_NaN();
+            d.worst_index = flat_to_index(yours.shape(), i);
+            d.worst_other = yours.data()[i];
+            d.worst_autodiff = std::numeric_limits<double>::quiet_NaN();
+            d.note = "yours not finite";
+            hint = key + index_string(yours.shape(), i) + " is " + short_number(yours.data()[i]) +
+                   ": a division by zero or a log of 0 in your backward? (AL of exactly 0 or 1 "
+                   "makes dAL = -(Y/AL - (1-Y)/(1-AL)) infinite)";
+            return d;
+        }
+    const bool transposed = yours.shape() != autodiff.shape();
+    const Arr y = transposed ? Arr(xt::transpose(yours)) : yours;
+    d = difference(autodiff, y, nullptr, threshold);
+    if (transposed) {
+        d.passed = false;
+        d.note = "yours transposed";
+        std::reverse(d.worst_index.begin(), d.worst_index.end()); // in yours' own layout
+        const std::string meant = key[1] == 'W'   ? " = (n_l, n_{l-1}): dW = 1/m np.dot(dZ, A_prev.T)"
+                                  : key[1] == 'b' ? " = (n_l, 1): db = 1/m np.sum(dZ, axis=1, "
+                                                    "keepdims=True)"
+                                                  : ", one column per example";
+        hint = "yours has shape " + to_string(yours.shape()) + ", the transpose of " + key + "'s " +
+               to_string(autodiff.shape()) + meant + "; transposed, yours " +
+               (d.relative <= threshold ? "agrees with autodiff"
+                                        : "still differs (relative " + number(d.relative) + ")");
+        return d;
+    }
+    if (!d.passed) hint = differing_hint(key, autodiff, y, m, threshold);
     return d;
 }
 
@@ -229,9 +403,41 @@ std::map<std::string, Array<T>> autodiff_gradients(const Model<T>& model, const 
     return out;
 }
 
+namespace {
+
+// The supplied gradients as the reference's Grads (empty where not supplied), after checking
+// their keys and shapes against autodiff's.
 template <class T>
-Comparison compare_gradients(const Model<T>& model, const Array<T>& X, const Array<T>& Y,
-                             const CompareOptions& options) {
+reference::Grads<T> supplied_grads(const std::map<std::string, Array<T>>& supplied,
+                                   const AutodiffGrads<T>& autodiff, std::size_t L) {
+    reference::Grads<T> grads(L);
+    for (const auto& [name, value] : supplied) {
+        const Array<T>* expected = nullptr;
+        Array<T>* slot = nullptr;
+        for (std::size_t l = 1; l <= L; ++l) {
+            if (name == key("dW", l)) expected = &autodiff.dW[l], slot = &grads.dW[l];
+            if (name == key("db", l)) expected = &autodiff.db[l], slot = &grads.db[l];
+            if (name == key("dZ", l)) expected = &autodiff.dZ[l], slot = &grads.dZ[l];
+            if (name == key("dA", l - 1)) expected = &autodiff.dA[l - 1], slot = &grads.dA[l - 1];
+        }
+        if (!slot)
+            throw std::invalid_argument(
+                "compare_gradients: '" + name + "' is not a gradient of this " +
+                std::to_string(L) + "-layer network: the keys are dW1..dW" + std::to_string(L) +
+                ", db1..db" + std::to_string(L) + ", dZ1..dZ" + std::to_string(L) + ", dA0..dA" +
+                std::to_string(L - 1));
+        check_gradient_shape(value, expected->shape(), name);
+        *slot = value;
+    }
+    return grads;
+}
+
+template <class T>
+Comparison compare_impl(const Model<T>& model, const Array<T>& X, const Array<T>& Y,
+                        const CompareOptions& options,
+                        const std::map<std::string, Array<T>>* supplied) {
+    check_finite(X, "X");
+    check_finite(Y, "Y");
     const std::size_t L = model.L();
     const Loss loss = model.loss_kind();
     Comparison result;
@@ -247,16 +453,26 @@ Comparison compare_gradients(const Model<T>& model, const Array<T>& X, const Arr
     const std::size_t m = X.shape()[1];
     result.m = m;
 
-    // (b) the course's manual formulas, in T.
+    // (b) the course's manual formulas, in T; or the gradients supplied.
     std::vector<reference::Activation> ref_activations;
     std::string manual_missing;
-    try {
-        for (Activation a : model.activations()) ref_activations.push_back(to_reference(a));
-    } catch (const std::invalid_argument& e) {
-        manual_missing = std::string(e.what()) + ": no manual column";
-    }
     reference::Grads<T> manual;
-    if (manual_missing.empty()) {
+    if (supplied) {
+        manual = supplied_grads(*supplied, autodiff, L);
+        result.manual_label = "yours";
+        result.manual_source = "yours: the " + std::to_string(supplied->size()) +
+                               " gradients supplied, in the course's keys and scale";
+        if (options.planted_bug != reference::PlantedBug::none)
+            result.notes.push_back("the planted bug corrupts the course's formulas, which "
+                                   "yours replace here: nothing to catch");
+    } else {
+        try {
+            for (Activation a : model.activations()) ref_activations.push_back(to_reference(a));
+        } catch (const std::invalid_argument& e) {
+            manual_missing = std::string(e.what()) + ": no manual column";
+        }
+    }
+    if (!supplied && manual_missing.empty()) {
         const reference::Parameters<T> parameters = to_reference(model);
         auto [AL, caches] = reference::L_model_forward(X, parameters, ref_activations);
         const reference::BackwardOptions backward_options(options.planted_bug, true);
@@ -274,7 +490,7 @@ Comparison compare_gradients(const Model<T>& model, const Array<T>& X, const Arr
             result.manual_source = "the course's L_model_backward_from_dZL, dZ[L] = AL - Y "
                                    "(dAL broke down)";
         }
-    } else {
+    } else if (!supplied) {
         result.notes.push_back(manual_missing);
         if (options.planted_bug != reference::PlantedBug::none)
             result.notes.push_back("the planted bug corrupts the manual formulas, which are "
@@ -308,7 +524,14 @@ Comparison compare_gradients(const Model<T>& model, const Array<T>& X, const Arr
         row.tensor = name;
         row.shape = a.shape();
         row.autodiff_finite = all_finite(a);
-        if (manual_value && manual_value->size() > 0)
+        if (supplied && !(manual_value && manual_value->size() > 0)) {
+            row.supplied = false;
+            row.manual = unavailable("not supplied");
+            result.not_supplied.push_back(name);
+        } else if (supplied)
+            row.manual = supplied_difference(name, a, to_double(*manual_value), m,
+                                             options.threshold, row.hint);
+        else if (manual_value && manual_value->size() > 0)
             row.manual = difference(a, to_double(*manual_value), nullptr, options.threshold);
         else
             row.manual = unavailable(manual_missing.empty() ? "not computed" : "no reference");
@@ -320,7 +543,8 @@ Comparison compare_gradients(const Model<T>& model, const Array<T>& X, const Arr
             row.numeric = difference(a, numeric, &entries, options.threshold);
             if (parameter && all_finite(numeric)) {
                 network_autodiff.add(a, numeric, &entries);
-                if (network_manual_available && manual_value && all_finite(to_double(*manual_value)))
+                if (network_manual_available && manual_value && manual_value->size() > 0 &&
+                    all_finite(to_double(*manual_value)))
                     network_manual.add(to_double(*manual_value), numeric, &entries);
                 else
                     network_manual_available = false;
@@ -378,14 +602,30 @@ Comparison compare_gradients(const Model<T>& model, const Array<T>& X, const Arr
     return result;
 }
 
+} // namespace
+
+template <class T>
+Comparison compare_gradients(const Model<T>& model, const Array<T>& X, const Array<T>& Y,
+                             const CompareOptions& options) {
+    const std::map<std::string, Array<T>>* none = nullptr;
+    return compare_impl(model, X, Y, options, none);
+}
+
+template <class T>
+Comparison compare_gradients(const Model<T>& model, const Array<T>& X, const Array<T>& Y,
+                             const std::map<std::string, Array<T>>& supplied,
+                             const CompareOptions& options) {
+    return compare_impl(model, X, Y, options, &supplied);
+}
+
 // ---- the report -----------------------------------------------------------------------------
 
-std::string CompareRow::verdict() const {
+std::string CompareRow::verdict(const std::string& manual_name) const {
     if (!autodiff_finite) return "FAIL: autodiff not finite";
-    if (!manual.passed && !numeric.passed) return "FAIL: manual and numeric differ";
+    if (!manual.passed && !numeric.passed) return "FAIL: " + manual_name + " and numeric differ";
     if (!manual.passed)
-        return numeric.available ? "FAIL: manual differs (autodiff agrees with numeric)"
-                                 : "FAIL: manual differs";
+        return numeric.available ? "FAIL: " + manual_name + " differs (autodiff agrees with numeric)"
+                                 : "FAIL: " + manual_name + " differs";
     if (!numeric.passed) return "FAIL: numeric differs";
     return "ok";
 }
@@ -395,6 +635,12 @@ std::vector<std::string> Comparison::failing() const {
     for (const auto& row : rows)
         if (!row.passed()) out.push_back(row.tensor);
     return out;
+}
+
+const CompareRow* Comparison::first_manual_failure() const {
+    for (const auto& row : rows)
+        if (!row.manual.passed) return &row;
+    return nullptr;
 }
 
 std::string Comparison::first_disagreement() const {
@@ -408,12 +654,6 @@ bool Comparison::passed() const {
 }
 
 namespace {
-std::string number(double x) {
-    std::ostringstream out;
-    out << std::scientific << std::setprecision(2) << x;
-    return out.str();
-}
-
 std::string cell(const Difference& d) {
     if (!d.available) return "-";
     return number(d.max_abs) + "  " + number(d.relative);
@@ -428,7 +668,8 @@ std::string pad(std::string s, std::size_t width) {
 void print(std::ostream& out, const Comparison& c) {
     out << "Gradient check of " << c.network << ", m = " << c.m << ", " << c.loss << "\n"
         << "  autodiff: the engine's backward (loss from the logits)\n"
-        << "  manual:   " << (c.manual_source.empty() ? "-" : c.manual_source) << "\n"
+        << "  " << pad(c.manual_label + ":", 10) << (c.manual_source.empty() ? "-" : c.manual_source)
+        << "\n"
         << "  numeric:  "
         << (c.stencil == Stencil::two_point
                 ? "central differences (J(x+e) - J(x-e)) / 2e in float64, e = "
@@ -442,17 +683,19 @@ void print(std::ostream& out, const Comparison& c) {
         << number(c.threshold) << "\n\n";
     const std::size_t w_layer = 6, w_tensor = 8, w_shape = 14, w_pair = 22;
     out << pad("layer", w_layer) << pad("tensor", w_tensor) << pad("shape", w_shape)
-        << pad("autodiff vs manual", w_pair) << pad("autodiff vs numeric", w_pair) << "result\n";
+        << pad("autodiff vs " + c.manual_label, w_pair) << pad("autodiff vs numeric", w_pair)
+        << "result\n";
     out << pad("", w_layer + w_tensor + w_shape) << pad("max|diff|  relative", w_pair)
         << pad("max|diff|  relative", w_pair) << "\n";
     for (const auto& row : c.rows) {
         std::string notes;
         for (const Difference* d : {&row.manual, &row.numeric})
             if (d->available && !d->note.empty()) notes += (notes.empty() ? "  (" : ", ") + d->note;
+        if (!row.supplied) notes += notes.empty() ? "  (not supplied" : ", not supplied";
         if (!notes.empty()) notes += ")";
         out << pad(std::to_string(row.layer), w_layer) << pad(row.tensor, w_tensor)
             << pad(to_string(row.shape), w_shape) << pad(cell(row.manual), w_pair)
-            << pad(cell(row.numeric), w_pair) << row.verdict() << notes << "\n";
+            << pad(cell(row.numeric), w_pair) << row.verdict(c.manual_label) << notes << "\n";
     }
     out << "\nwhole network (every dW, db), the course's ||grad - gradapprox|| / (||grad|| + "
            "||gradapprox||), pass <= "
@@ -465,7 +708,8 @@ void print(std::ostream& out, const Comparison& c) {
             out << number(value) << (passed ? "  pass" : "  FAIL") << "\n";
     };
     network_line("autodiff vs numeric", c.network_autodiff, c.network_autodiff_passed());
-    network_line("manual   vs numeric", c.network_manual, c.network_manual_passed());
+    network_line((pad(c.manual_label, 8) + " vs numeric").c_str(), c.network_manual,
+                 c.network_manual_passed());
     if (!c.manual_breakdown.empty()) out << c.manual_breakdown << "\n";
     for (const auto& note : c.notes) out << "note: " << note << "\n";
     const auto failing = c.failing();
@@ -476,6 +720,31 @@ void print(std::ostream& out, const Comparison& c) {
         for (const auto& name : failing) out << " " << name;
         out << "\n";
     }
+    if (c.manual_label != "manual") {
+        if (const CompareRow* row = c.first_manual_failure()) {
+            const Difference& d = row->manual;
+            out << "first of " << c.manual_label << " that is wrong: " << row->tensor << ", layer "
+                << row->layer << ", shape " << to_string(row->shape);
+            if (!d.worst_index.empty()) {
+                std::string index = "[";
+                for (std::size_t k = 0; k < d.worst_index.size(); ++k)
+                    index += (k ? ", " : "") + std::to_string(d.worst_index[k]);
+                std::ostringstream values;
+                values << std::setprecision(8) << c.manual_label << " " << d.worst_other
+                       << ", autodiff " << d.worst_autodiff;
+                out << "; worst entry " << row->tensor << index << "]: " << values.str();
+            }
+            out << "\n";
+            if (!row->hint.empty()) out << "  hint: " << row->hint << "\n";
+        } else {
+            out << "every tensor of " << c.manual_label << " supplied agrees with autodiff\n";
+        }
+        if (!c.not_supplied.empty()) {
+            out << "not checked (not among " << c.manual_label << "):";
+            for (const auto& name : c.not_supplied) out << " " << name;
+            out << "\n";
+        }
+    }
 }
 
 std::ostream& operator<<(std::ostream& out, const Comparison& comparison) {
@@ -485,6 +754,9 @@ std::ostream& operator<<(std::ostream& out, const Comparison& comparison) {
 
 #define XGRAD_INSTANTIATE(T)                                                                      \
     template Comparison compare_gradients(const Model<T>&, const Array<T>&, const Array<T>&,      \
+                                          const CompareOptions&);                                 \
+    template Comparison compare_gradients(const Model<T>&, const Array<T>&, const Array<T>&,      \
+                                          const std::map<std::string, Array<T>>&,                 \
                                           const CompareOptions&);                                 \
     template std::map<std::string, Array<T>> autodiff_gradients(                                 \
         const Model<T>&, const Array<T>&, const Array<T>&, bool);                                 \

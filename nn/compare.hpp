@@ -3,7 +3,8 @@
 // dA[l-1] from three independent sources, side by side:
 //   autodiff - the engine's backward through the model (the stable logits form of the loss),
 //   manual   - the course's hand-written L_model_backward (nn/reference), from
-//              dAL = -(Y/AL - (1-Y)/(1-AL)),
+//              dAL = -(Y/AL - (1-Y)/(1-AL)); or any set of named gradients supplied instead
+//              (a learner's own, "yours": the keys and scale of the course's grads),
 //   numeric  - central finite differences of the cost in float64: by default the five-point
 //              stencil (8 (J(x+h) - J(x-h)) - (J(x+2h) - J(x-2h))) / 12h with h = 1e-4, whose
 //              error (~1e-12) stays well under the course's 1e-7 even for the small gradients of
@@ -71,6 +72,10 @@ CompareOptions default_compare_options() {
 
 /// Autodiff against one other source for one tensor.
 struct Difference {
+    /// numpy's index of the entry with the largest |autodiff - other| (of a supplied tensor
+    /// not finite: its first NaN or Inf), in the other's own shape; empty when not computed.
+    std::vector<std::size_t> worst_index;
+    double worst_autodiff = 0, worst_other = 0; ///< the two values there
     bool available = false;  ///< false: not computed, `note` says why
     double max_abs = 0;      ///< max |autodiff - other| over the entries compared
     double relative = 0;     ///< ||autodiff - other|| / (||autodiff|| + ||other||); 0 if both 0
@@ -87,9 +92,16 @@ struct CompareRow {
     bool autodiff_finite = true;
     Difference manual;  ///< autodiff vs the course's manual formulas
     Difference numeric; ///< autodiff vs finite differences
+    /// With supplied gradients: this tensor was among them (else it is not checked).
+    bool supplied = true;
+    /// With supplied gradients that differ: the usual cause the numbers point at (a constant
+    /// factor such as 2, m or -1, a transposed dW, signs, zeros), "" when none fits.
+    std::string hint;
     bool passed() const { return autodiff_finite && manual.passed && numeric.passed; }
     /// "ok", "manual differs", "numeric differs", "autodiff not finite", ...
-    std::string verdict() const;
+    std::string verdict() const { return verdict("manual"); }
+    /// The same, calling the manual column `manual_name` ("yours").
+    std::string verdict(const std::string& manual_name) const;
 };
 
 struct Comparison {
@@ -107,6 +119,10 @@ struct Comparison {
     double network_autodiff = -1, network_manual = -1;
     /// Where the manual column comes from.
     std::string manual_source;
+    /// What the report calls the manual column: "manual", or "yours" for supplied gradients.
+    std::string manual_label = "manual";
+    /// With supplied gradients: the rows' tensors that were not supplied, so not checked.
+    std::vector<std::string> not_supplied;
     /// Non-empty when the course's manual formula broke down (e.g. dAL not finite because AL
     /// saturated at exactly 0 or 1): a failure of the formula, not of autodiff.
     std::string manual_breakdown;
@@ -117,6 +133,9 @@ struct Comparison {
     std::vector<std::string> failing() const;
     /// The first failing tensor, or "" when every row passed.
     std::string first_disagreement() const;
+    /// The first row (in backward order) whose manual column disagrees with autodiff: with
+    /// supplied gradients, the first of them that is wrong. nullptr when none.
+    const CompareRow* first_manual_failure() const;
     bool network_autodiff_passed() const {
         return network_autodiff < 0 || network_autodiff <= network_threshold;
     }
@@ -135,9 +154,23 @@ std::ostream& operator<<(std::ostream& out, const Comparison& comparison);
 /// Compares the gradients of model's training cost on (X, Y) from autodiff, the course's
 /// manual formulas (sigmoid output; the reference has no softmax, so for softmax outputs the
 /// manual column is absent) and finite differences. Leaves the model's parameters and
-/// gradients as they were.
+/// gradients as they were. X and Y must be finite (DataError, nn/data_checks.hpp, naming the
+/// first NaN or Inf).
 template <class T>
 Comparison compare_gradients(const Model<T>& model, const Array<T>& X, const Array<T>& Y,
+                             const CompareOptions& options = default_compare_options<T>());
+
+/// The same with `supplied` as the manual column: gradients keyed as the course's grads
+/// dictionary ("dW1", "db1", ..., and any of "dZ1", ..., "dA0", ... as L_model_backward
+/// returns them, i.e. dZ and dA per example, m * dJ/dZ). Tensors not supplied are not checked
+/// (rows marked `supplied = false`, listed in not_supplied), not failed. A dW or db whose shape
+/// is the transpose of the right one is a failing row with a hint; a NaN or Inf entry fails
+/// its row. Throws std::invalid_argument for a key that is not one of the network's, and
+/// DataError (nn/data_checks.hpp) for any other wrong shape, naming the key and the shape
+/// meant. X and Y must be finite (DataError).
+template <class T>
+Comparison compare_gradients(const Model<T>& model, const Array<T>& X, const Array<T>& Y,
+                             const std::map<std::string, Array<T>>& supplied,
                              const CompareOptions& options = default_compare_options<T>());
 
 /// The engine's gradients of the model's training cost on (X, Y), keyed as the course's grads:

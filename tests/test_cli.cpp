@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -256,4 +257,241 @@ TEST_CASE("xgrad train --resume continues exactly where --checkpoint left off") 
     const Run missing = run_xgrad("train --resume '" + (scratch().dir / "nothing").string() + "'");
     CHECK(missing.exit_code == 1);
     CHECK(contains(missing.err, "nothing"));
+}
+
+// ---- a learner's own gradients: xgrad check --grads ------------------------------------------
+
+namespace {
+
+// Debian's python3 with numpy, which the end-to-end tests of --grads run as the learner's
+// notebook. Without it the test fails, unless XGRAD_ALLOW_NO_NUMPY is set: then it says that
+// it checked nothing.
+bool have_numpy() {
+    if (std::system("/usr/bin/python3 -c 'import numpy' > /dev/null 2>&1") == 0)
+        return true;
+    if (std::getenv("XGRAD_ALLOW_NO_NUMPY")) {
+        MESSAGE("NOT RUN: /usr/bin/python3 with numpy is missing (python3-numpy) and "
+                "XGRAD_ALLOW_NO_NUMPY is set: the numpy end-to-end test checked nothing");
+        return false;
+    }
+    FAIL("/usr/bin/python3 with numpy is missing: install python3-numpy, or set "
+         "XGRAD_ALLOW_NO_NUMPY=1 to let this test check nothing");
+    return false;
+}
+
+// tests/python/course_backprop.py: the course's L_model_forward and L_model_backward in numpy,
+// writing params/, X.npy, Y.npy and grads/ to dir.
+void run_course_backprop(const fs::path& dir, const std::string& args) {
+    const std::string script = std::string(XGRAD_SOURCE_DIR) + "/tests/python/course_backprop.py";
+    const std::string command = "/usr/bin/python3 '" + script + "' '" + dir.string() + "' " + args +
+                                " > '" + (dir.string() + ".log") + "' 2>&1";
+    fs::create_directories(dir);
+    const int status = std::system(command.c_str());
+    REQUIRE_MESSAGE(status == 0, command << " failed: " << read_text(dir.string() + ".log"));
+}
+
+std::string check_args(const fs::path& dir) {
+    return "check --params '" + (dir / "params").string() + "' --X '" + (dir / "X.npy").string() +
+           "' --Y '" + (dir / "Y.npy").string() + "' --activations relu,relu,sigmoid";
+}
+
+// A .npy file of int64 zeros, as numpy writes np.zeros(shape, dtype=np.int64).
+void save_int64_npy(const fs::path& path, std::size_t rows, std::size_t cols) {
+    std::string header = "{'descr': '<i8', 'fortran_order': False, 'shape': (" +
+                         std::to_string(rows) + ", " + std::to_string(cols) + "), }";
+    header.append(64 - (10 + header.size() + 1) % 64, ' ');
+    header += '\n';
+    std::string bytes = "\x93NUMPY";
+    bytes += '\x01';
+    bytes += '\x00';
+    bytes += static_cast<char>(header.size() & 0xff);
+    bytes += static_cast<char>(header.size() >> 8);
+    bytes += header;
+    bytes.append(rows * cols * 8, '\0');
+    std::ofstream(path, std::ios::binary) << bytes;
+}
+
+} // namespace
+
+TEST_CASE("xgrad check --grads names dW2 * 1.01 in gradients written by numpy, and exits 3") {
+    if (!have_numpy())
+        return;
+    const fs::path bug = scratch().dir / "numpy-bug";
+    run_course_backprop(bug, "--plant dW2=1.01");
+    const Run r = run_xgrad(check_args(bug) + " --grads '" + (bug / "grads").string() + "'");
+    CHECK(r.exit_code == 3);
+    CHECK(contains(r.out, "first of yours that is wrong: dW2, layer 2, shape (3, 5); worst entry dW2["));
+    CHECK(contains(r.out, "hint: yours = 1.01 x autodiff's at every entry"));
+    CHECK(contains(r.out, "failing: dW2\n"));
+    CHECK(contains(r.out, "yours: not found, so not checked: dZ1.npy dZ2.npy dZ3.npy"));
+    CHECK(contains(r.err, "FAILED: dW2"));
+    // The same without --grads: the course's formulas in C++ agree with the engine.
+    CHECK(run_xgrad(check_args(bug)).exit_code == 0);
+
+    const fs::path right = scratch().dir / "numpy-right";
+    run_course_backprop(right, "--dZ");
+    const Run ok = run_xgrad(check_args(right) + " --grads '" + (right / "grads").string() + "'");
+    CHECK(ok.exit_code == 0);
+    CHECK(contains(ok.out, "every tensor of yours supplied agrees with autodiff"));
+    CHECK_FALSE(contains(ok.out, "not found"));
+    CHECK_FALSE(contains(ok.out, "not supplied"));
+}
+
+TEST_CASE("xgrad check --grads: files missing, of the wrong shape or dtype") {
+    const fs::path dir = scratch().dir / "learner";
+    std::mt19937 generator(3);
+    const std::vector<std::size_t> dims = {4, 5, 3, 1};
+    std::map<std::string, Array<double>> P;
+    for (std::size_t l = 1; l < dims.size(); ++l) {
+        P["W" + std::to_string(l)] = randn(dims[l], dims[l - 1], generator) * 0.5;
+        P["b" + std::to_string(l)] = randn(dims[l], 1, generator) * 0.1;
+    }
+    io::save_npy_dir((dir / "params").string(), P);
+    io::save_npy((dir / "X.npy").string(), randn(4, 6, generator));
+    io::save_npy((dir / "Y.npy").string(), Array<double>{{1, 0, 0, 1, 1, 0}});
+    // The engine's own gradients, written by --out, stand in for a learner's correct ones.
+    const fs::path grads = dir / "grads";
+    const Run out = run_xgrad(check_args(dir) + " --out '" + grads.string() + "'");
+    REQUIRE(out.exit_code == 0);
+    for (const char* name : {"dW1", "db3", "dZ1", "dZ3", "dA0", "dA2"}) {
+        CAPTURE(name);
+        CHECK(fs::exists(grads / (std::string(name) + ".npy")));
+    }
+    CHECK(contains(out.out, "dZ1.npy"));
+    const std::string with_grads = check_args(dir) + " --grads '" + grads.string() + "'";
+
+    SUBCASE("all there: exit 0") {
+        const Run r = run_xgrad(with_grads);
+        CHECK(r.exit_code == 0);
+        CHECK_FALSE(contains(r.out, "not found"));
+    }
+    SUBCASE("some missing: the rest checked, the missing named") {
+        fs::remove(grads / "dZ2.npy");
+        fs::remove(grads / "dA1.npy");
+        io::save_npy((grads / "notes.npy").string(), Array<double>(xt::ones<double>({2, 2})));
+        const Run r = run_xgrad(with_grads);
+        CHECK(r.exit_code == 0);
+        CHECK(contains(r.out, "yours: not found, so not checked: dZ2.npy dA1.npy"));
+        CHECK(contains(r.out, "yours: ignored (not a gradient of this 3-layer network): notes.npy"));
+        CHECK(contains(r.out, "not checked (not among yours): dZ2 dA1"));
+    }
+    SUBCASE("none there: an error") {
+        fs::remove_all(grads);
+        fs::create_directories(grads);
+        const Run r = run_xgrad(with_grads);
+        CHECK(r.exit_code == 1);
+        CHECK(contains(r.err, "none of your gradient files"));
+    }
+    SUBCASE("a transposed dW: named, with the hint, exit 3") {
+        const Array<double> dW1 = io::load_npy<double>((grads / "dW1.npy").string());
+        io::save_npy((grads / "dW1.npy").string(), Array<double>(xt::transpose(dW1)));
+        const Run r = run_xgrad(with_grads);
+        CHECK(r.exit_code == 3);
+        CHECK(contains(r.out, "first of yours that is wrong: dW1, layer 1, shape (5, 4)"));
+        CHECK(contains(r.out, "yours has shape (4, 5), the transpose of dW1's (5, 4)"));
+    }
+    SUBCASE("a factor 2 in db2: named, with the ratio, exit 3") {
+        const Array<double> db2 = io::load_npy<double>((grads / "db2.npy").string());
+        io::save_npy((grads / "db2.npy").string(), Array<double>(db2 * 2.0));
+        const Run r = run_xgrad(with_grads);
+        CHECK(r.exit_code == 3);
+        CHECK(contains(r.out, "first of yours that is wrong: db2"));
+        CHECK(contains(r.out, "yours = 2 x autodiff's"));
+    }
+    SUBCASE("the wrong shape: exit 1 naming the file and the shape meant") {
+        io::save_npy((grads / "dZ2.npy").string(), randn(3, 5, generator));
+        const Run r = run_xgrad(with_grads);
+        CHECK(r.exit_code == 1);
+        CHECK(contains(r.err, (grads / "dZ2.npy").string()));
+        CHECK(contains(r.err, "dZ2 has shape (3, 5) but (3, 6) is meant"));
+    }
+    SUBCASE("a rank-1 db: exit 1 with the course's advice") {
+        io::save_npy((grads / "db1.npy").string(), Array<double>(xt::zeros<double>({5})));
+        const Run r = run_xgrad(with_grads);
+        CHECK(r.exit_code == 1);
+        CHECK(contains(r.err, (grads / "db1.npy").string()));
+        CHECK(contains(r.err, "db1 has shape (5,), a rank-1 array, where the course's db1 is (5, 1)"));
+        CHECK(contains(r.err, "a note on python/numpy vectors"));
+    }
+    SUBCASE("an integer dtype: exit 1 naming the file and the shape meant") {
+        save_int64_npy(grads / "dW3.npy", 1, 3);
+        const Run r = run_xgrad(with_grads);
+        CHECK(r.exit_code == 1);
+        CHECK(contains(r.err, (grads / "dW3.npy").string()));
+        CHECK(contains(r.err, "dtype '<i8'"));
+        CHECK(contains(r.err, "(1, 3)"));
+    }
+    SUBCASE("--grads without --params, or with --planted-bug: a usage error") {
+        CHECK(run_xgrad("check --grads '" + grads.string() + "'").exit_code == 2);
+        CHECK(run_xgrad(with_grads + " --planted-bug").exit_code == 2);
+    }
+}
+
+TEST_CASE("xgrad check refuses NaN in X, labels not 0/1, rank-1 arrays, naming file and entry") {
+    const fs::path dir = scratch().dir / "bad-data";
+    std::mt19937 generator(4);
+    std::map<std::string, Array<double>> P = {{"W1", randn(4, 3, generator)},
+                                              {"b1", randn(4, 1, generator)},
+                                              {"W2", randn(1, 4, generator)},
+                                              {"b2", randn(1, 1, generator)}};
+    Array<double> X = randn(3, 5, generator);
+    Array<double> Y = {{1, 0, 1, 1, 0}};
+    auto write = [&] {
+        fs::remove_all(dir);
+        io::save_npy_dir((dir / "params").string(), P);
+        io::save_npy((dir / "X.npy").string(), X);
+        io::save_npy((dir / "Y.npy").string(), Y);
+    };
+    const std::string args = "check --params '" + (dir / "params").string() + "' --X '" +
+                             (dir / "X.npy").string() + "' --Y '" + (dir / "Y.npy").string() +
+                             "' --activations relu,sigmoid";
+    write();
+    REQUIRE(run_xgrad(args).exit_code == 0);
+
+    SUBCASE("NaN in X: named, not reported later as a failure of dW1") {
+        X(1, 2) = std::nan("");
+        write();
+        const Run r = run_xgrad(args);
+        CHECK(r.exit_code == 1);
+        CHECK(contains(r.err, (dir / "X.npy").string() + ": X[1, 2] is nan"));
+        CHECK_FALSE(contains(r.out, "dW1"));
+    }
+    SUBCASE("Inf in Y") {
+        Y(0, 3) = INFINITY;
+        write();
+        const Run r = run_xgrad(args);
+        CHECK(r.exit_code == 1);
+        CHECK(contains(r.err, (dir / "Y.npy").string() + ": Y[0, 3] is inf"));
+    }
+    SUBCASE("a label of 2 for a sigmoid output") {
+        Y(0, 4) = 2;
+        write();
+        const Run r = run_xgrad(args);
+        CHECK(r.exit_code == 1);
+        CHECK(contains(r.err, (dir / "Y.npy").string() + ": Y[0, 4] is 2"));
+        CHECK(contains(r.err, "labels of a sigmoid output are 0 or 1"));
+    }
+    SUBCASE("b1 saved as numpy's rank-1 (4,)") {
+        P["b1"] = Array<double>(xt::zeros<double>({4}));
+        write();
+        const Run r = run_xgrad(args);
+        CHECK(r.exit_code == 1);
+        CHECK(contains(r.err, (dir / "params" / "b1.npy").string()));
+        CHECK(contains(r.err, "b1 has shape (4,), a rank-1 array, where the course's b1 is (4, 1)"));
+        CHECK(contains(r.err, "b1.reshape(4, 1)"));
+    }
+    SUBCASE("Y saved as a rank-1 (m,) for a sigmoid output") {
+        Y = Array<double>{1, 0, 1, 1, 0};
+        write();
+        const Run r = run_xgrad(args);
+        CHECK(r.exit_code == 1);
+        CHECK(contains(r.err, "Y has shape (5,), a rank-1 array, where the course's Y is (1, 5)"));
+    }
+    SUBCASE("NaN in a parameter") {
+        P["W2"](0, 1) = std::nan("");
+        write();
+        const Run r = run_xgrad(args);
+        CHECK(r.exit_code == 1);
+        CHECK(contains(r.err, (dir / "params" / "W2.npy").string() + ": W2[0, 1] is nan"));
+    }
 }

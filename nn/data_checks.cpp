@@ -1,0 +1,131 @@
+#include "nn/data_checks.hpp"
+
+#include <cmath>
+#include <sstream>
+
+namespace xgrad::nn {
+
+namespace {
+
+template <class T>
+std::string value_string(T x) {
+    std::ostringstream out;
+    out << x;
+    return out.str();
+}
+
+// The course's advice on rank-1 arrays; `meant` is the course's shape, `reshape` the numpy
+// call that makes one.
+std::string rank1_advice(const std::string& name, std::size_t n, const std::string& meant,
+                         const std::string& reshape) {
+    return name + " has shape (" + std::to_string(n) + ",), a rank-1 array, where the course's " +
+           name + " is " + meant +
+           ". The course's advice (week 2, \"a note on python/numpy vectors\"): don't use rank-1 "
+           "arrays, they broadcast in surprising ways; save " +
+           reshape;
+}
+
+std::string column_or_row(const std::string& name, std::size_t n, bool column) {
+    const std::string N = std::to_string(n);
+    return rank1_advice(name, n, column ? "(" + N + ", 1)" : "(1, " + N + ")",
+                        name + ".reshape(" + (column ? N + ", 1" : "1, " + N) + ")" +
+                            (name[0] == 'd' ? " (or keepdims=True in the sum that made it)" : ""));
+}
+
+} // namespace
+
+std::string index_string(const Shape& shape, std::size_t flat) {
+    std::vector<std::size_t> index(shape.size());
+    for (std::size_t k = shape.size(); k-- > 0;) {
+        index[k] = shape[k] == 0 ? 0 : flat % shape[k];
+        flat = shape[k] == 0 ? 0 : flat / shape[k];
+    }
+    std::string out = "[";
+    for (std::size_t k = 0; k < index.size(); ++k)
+        out += (k ? ", " : "") + std::to_string(index[k]);
+    return out + "]";
+}
+
+template <class T>
+void check_finite(const Array<T>& a, const std::string& name, const std::string& file) {
+    std::size_t bad = 0, first = 0;
+    for (std::size_t i = 0; i < a.size(); ++i)
+        if (!std::isfinite(a.data()[i]) && bad++ == 0)
+            first = i;
+    if (bad == 0)
+        return;
+    throw DataError(file, name,
+                    name + index_string(a.shape(), first) + " is " + value_string(a.data()[first]) +
+                        ": " + name + " must be finite (NaN or Inf: " + std::to_string(bad) +
+                        " of " + std::to_string(a.size()) + " entries)");
+}
+
+template <class T>
+void check_binary_labels(const Array<T>& Y, const std::string& name, const std::string& file) {
+    std::size_t bad = 0, first = 0;
+    for (std::size_t i = 0; i < Y.size(); ++i)
+        if (Y.data()[i] != T(0) && Y.data()[i] != T(1) && bad++ == 0)
+            first = i;
+    if (bad == 0)
+        return;
+    throw DataError(file, name,
+                    name + index_string(Y.shape(), first) + " is " + value_string(Y.data()[first]) +
+                        ": the labels of a sigmoid output are 0 or 1 (neither: " +
+                        std::to_string(bad) + " of " + std::to_string(Y.size()) + " entries)");
+}
+
+template <class T>
+void check_shape(const Array<T>& a, const Shape& expected, const std::string& name,
+                 const std::string& file) {
+    if (a.shape() == expected)
+        return;
+    if (a.dimension() == 1 && expected.size() == 2 && a.size() == expected[0] * expected[1] &&
+        (expected[0] == 1 || expected[1] == 1))
+        throw DataError(file, name, column_or_row(name, a.size(), expected[1] == 1));
+    throw DataError(file, name,
+                    name + " has shape " + to_string(a.shape()) + " but " + to_string(expected) +
+                        " is meant");
+}
+
+template <class T>
+void check_gradient_shape(const Array<T>& value, const Shape& expected, const std::string& key,
+                          const std::string& file) {
+    const Shape& shape = value.shape();
+    if (shape.size() == 2 && expected.size() == 2 && shape[0] == expected[1] &&
+        shape[1] == expected[0])
+        return; // transposed: the comparison names it (the same shape passes below)
+    if (key.rfind("db", 0) == 0 && shape.size() == 2 && expected.size() == 2 && shape[0] == 1 &&
+        shape != expected)
+        throw DataError(file, key,
+                        key + " has shape " + to_string(shape) + " but " + to_string(expected) +
+                            " is meant: db = 1/m np.sum(dZ, axis=1, keepdims=True) sums over "
+                            "the examples (axis 1), one entry per unit");
+    check_shape(value, expected, key, file);
+}
+
+template <class T>
+void check_not_rank1(const Array<T>& a, const std::string& meant, bool column,
+                     const std::string& name, const std::string& file) {
+    if (a.dimension() != 1)
+        return;
+    const std::string N = std::to_string(a.size());
+    throw DataError(file, name,
+                    rank1_advice(name, a.size(), meant,
+                                 name + ".reshape(" + (column ? N + ", 1" : "1, " + N) + ") for " +
+                                     (column ? "a column" : "a row")));
+}
+
+#define XGRAD_INSTANTIATE(T)                                                                       \
+    template void check_finite(const Array<T>&, const std::string&, const std::string&);           \
+    template void check_binary_labels(const Array<T>&, const std::string&, const std::string&);    \
+    template void check_shape(const Array<T>&, const Shape&, const std::string&,                   \
+                              const std::string&);                                                 \
+    template void check_gradient_shape(const Array<T>&, const Shape&, const std::string&,          \
+                                       const std::string&);                                        \
+    template void check_not_rank1(const Array<T>&, const std::string&, bool, const std::string&,   \
+                                  const std::string&);
+XGRAD_INSTANTIATE(float)
+XGRAD_INSTANTIATE(double)
+#undef XGRAD_INSTANTIATE
+
+} // namespace xgrad::nn

@@ -1,0 +1,86 @@
+// The checks of a learner's arrays (nn/data_checks.hpp): each names the array, the file, the
+// first bad entry at numpy's index, and what was meant.
+#include "nn/data_checks.hpp"
+
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <limits>
+
+using namespace xgrad;
+using namespace xgrad::nn;
+
+TEST_CASE("index_string is numpy's row-major index") {
+    CHECK(index_string(Shape{3, 4}, 0) == "[0, 0]");
+    CHECK(index_string(Shape{3, 4}, 7) == "[1, 3]");
+    CHECK(index_string(Shape{2, 3, 4}, 23) == "[1, 2, 3]");
+    CHECK(index_string(Shape{5}, 4) == "[4]");
+    CHECK(index_string(Shape{}, 0) == "[]");
+}
+
+TEST_CASE_TEMPLATE("check_finite names the first NaN or Inf and counts them", T, float, double) {
+    Array<T> X = xt::zeros<T>({3, 4});
+    CHECK_NOTHROW(check_finite(X, "X"));
+    X(2, 1) = std::numeric_limits<T>::infinity();
+    X(1, 3) = std::numeric_limits<T>::quiet_NaN();
+    try {
+        check_finite(X, "X", "data/X.npy");
+        FAIL("no DataError");
+    } catch (const DataError& e) {
+        CHECK(std::string(e.what()) ==
+              "data/X.npy: X[1, 3] is nan: X must be finite (NaN or Inf: 2 of 12 entries)");
+        CHECK(e.file() == "data/X.npy");
+        CHECK(e.name() == "X");
+    }
+    CHECK_THROWS_WITH_AS(check_finite(X, "X"),
+                         "X[1, 3] is nan: X must be finite (NaN or Inf: 2 of 12 entries)",
+                         DataError);
+}
+
+TEST_CASE_TEMPLATE("check_binary_labels accepts 0 and 1 only", T, float, double) {
+    Array<T> Y = {{1, 0, 1, 1}};
+    CHECK_NOTHROW(check_binary_labels(Y, "Y"));
+    Y(0, 2) = T(0.5);
+    Y(0, 3) = T(2);
+    CHECK_THROWS_WITH_AS(check_binary_labels(Y, "Y", "Y.npy"),
+                         "Y.npy: Y[0, 2] is 0.5: the labels of a sigmoid output are 0 or 1 "
+                         "(neither: 2 of 4 entries)",
+                         DataError);
+}
+
+TEST_CASE("check_shape: the shape meant, and the course's advice for rank-1 arrays") {
+    const Array<double> b = xt::zeros<double>({4});
+    CHECK_THROWS_WITH_AS(check_shape(b, Shape{4, 1}, "b1", "params/b1.npy"),
+                         doctest::Contains("params/b1.npy: b1 has shape (4,), a rank-1 array, "
+                                           "where the course's b1 is (4, 1)"),
+                         DataError);
+    CHECK_THROWS_WITH_AS(check_shape(b, Shape{4, 1}, "b1"), doctest::Contains("b1.reshape(4, 1)"),
+                         DataError);
+    CHECK_THROWS_WITH_AS(check_shape(b, Shape{1, 4}, "Y"),
+                         doctest::Contains("where the course's Y is (1, 4)"), DataError);
+    CHECK_THROWS_WITH_AS(check_shape(b, Shape{4, 1}, "db1"), doctest::Contains("keepdims=True"),
+                         DataError);
+    const Array<double> W = xt::zeros<double>({3, 4});
+    CHECK_NOTHROW(check_shape(W, Shape{3, 4}, "W1"));
+    CHECK_THROWS_WITH_AS(check_shape(W, Shape{4, 3}, "W1"),
+                         "W1 has shape (3, 4) but (4, 3) is meant", DataError);
+    CHECK_NOTHROW(check_not_rank1(W, "(n_1, n_0)", false, "W1"));
+    CHECK_THROWS_WITH_AS(check_not_rank1(b, "(n_x, m)", false, "X", "X.npy"),
+                         doctest::Contains("X.npy: X has shape (4,), a rank-1 array, where the "
+                                           "course's X is (n_x, m)"),
+                         DataError);
+}
+
+TEST_CASE("check_gradient_shape lets a transposed dW through, hints at db's axis") {
+    const Array<double> dW = xt::zeros<double>({4, 3});
+    CHECK_NOTHROW(check_gradient_shape(dW, Shape{4, 3}, "dW2"));
+    CHECK_NOTHROW(check_gradient_shape(dW, Shape{3, 4}, "dW2")); // the comparison names it
+    CHECK_THROWS_WITH_AS(check_gradient_shape(dW, Shape{4, 2}, "dW2", "mine/dW2.npy"),
+                         "mine/dW2.npy: dW2 has shape (4, 3) but (4, 2) is meant", DataError);
+    const Array<double> db = xt::zeros<double>({1, 8}); // np.sum(dZ, axis=0, keepdims=True)
+    CHECK_THROWS_WITH_AS(check_gradient_shape(db, Shape{5, 1}, "db1"),
+                         doctest::Contains("sums over the examples (axis 1)"), DataError);
+    CHECK_THROWS_WITH_AS(
+        check_gradient_shape(Array<double>(xt::zeros<double>({5})), Shape{5, 1}, "db1"),
+        doctest::Contains("a rank-1 array"), DataError);
+}
