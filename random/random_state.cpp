@@ -6,8 +6,8 @@ namespace xgrad::random {
 
 void RandomState::seed(std::int64_t seed) {
     if (seed < 0 || seed > std::int64_t(0xFFFFFFFF))
-        throw std::invalid_argument("RandomState::seed: seed must be between 0 and 2**32 - 1, got " +
-                                    std::to_string(seed));
+        throw std::invalid_argument(
+            "RandomState::seed: seed must be between 0 and 2**32 - 1, got " + std::to_string(seed));
     // numpy's mt19937_seed is init_genrand: key[0] = seed, key[i] = 1812433253 *
     // (key[i-1] ^ (key[i-1] >> 30)) + i, which is std::mt19937's seeding word for word.
     m_mt.seed(static_cast<std::uint32_t>(seed));
@@ -62,7 +62,8 @@ double RandomState::uniform(double low, double high) {
 }
 
 std::uint64_t RandomState::random_interval(std::uint64_t max) {
-    if (max == 0) return 0;
+    if (max == 0)
+        return 0;
     std::uint64_t mask = max; // the smallest 2^k - 1 >= max
     mask |= mask >> 1;
     mask |= mask >> 2;
@@ -94,37 +95,43 @@ std::int64_t RandomState::randint(std::int64_t low, std::int64_t high) {
 
 Array<double> RandomState::random_sample(const Shape& shape) {
     Array<double> out = Array<double>::from_shape(shape);
-    for (double& x : out) x = random_sample();
+    for (double& x : out)
+        x = random_sample();
     return out;
 }
 
 Array<double> RandomState::standard_normal(const Shape& shape) {
     Array<double> out = Array<double>::from_shape(shape);
-    for (double& x : out) x = standard_normal();
+    for (double& x : out)
+        x = standard_normal();
     return out;
 }
 
 Array<double> RandomState::normal(double loc, double scale, const Shape& shape) {
     Array<double> out = Array<double>::from_shape(shape);
-    for (double& x : out) x = normal(loc, scale);
+    for (double& x : out)
+        x = normal(loc, scale);
     return out;
 }
 
 Array<double> RandomState::uniform(double low, double high, const Shape& shape) {
     Array<double> out = Array<double>::from_shape(shape);
-    for (double& x : out) x = uniform(low, high);
+    for (double& x : out)
+        x = uniform(low, high);
     return out;
 }
 
 Array<std::int64_t> RandomState::randint(std::int64_t low, std::int64_t high, const Shape& shape) {
     Array<std::int64_t> out = Array<std::int64_t>::from_shape(shape);
-    for (std::int64_t& x : out) x = randint(low, high);
+    for (std::int64_t& x : out)
+        x = randint(low, high);
     return out;
 }
 
 Array<std::int64_t> RandomState::permutation(std::size_t n) {
     Array<std::int64_t> out = Array<std::int64_t>::from_shape({n});
-    for (std::size_t i = 0; i < n; ++i) out(i) = static_cast<std::int64_t>(i);
+    for (std::size_t i = 0; i < n; ++i)
+        out(i) = static_cast<std::int64_t>(i);
     shuffle(out);
     return out;
 }

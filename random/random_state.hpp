@@ -102,11 +102,13 @@ void RandomState::shuffle(Array<T>& x) {
     if (x.dimension() == 0)
         throw std::invalid_argument("RandomState::shuffle: a 0-d array has no axis to shuffle");
     const std::size_t n = x.shape()[0];
-    if (n == 0) return;
+    if (n == 0)
+        return;
     const std::size_t row = x.size() / n; // entries of one x[i]
     T* data = x.data();
     shuffle_indices(n, [&](std::size_t i, std::size_t j) {
-        for (std::size_t k = 0; k < row; ++k) std::swap(data[i * row + k], data[j * row + k]);
+        for (std::size_t k = 0; k < row; ++k)
+            std::swap(data[i * row + k], data[j * row + k]);
     });
 }
 
