@@ -278,3 +278,37 @@ TEST_CASE("numpy_linspace is np.linspace's arithmetic") {
     CHECK(t(1) == (6.24 - 3.12) / 199.0 + 3.12);
     CHECK(t(199) == 6.24);
 }
+
+TEST_CASE("fit with Generator::numpy trains on the optimization notebook's mini-batches") {
+    // The notebook's model(): seed = 10; each epoch seed += 1, then
+    // random_mini_batches(X, Y, 64, seed) and one update per batch.
+    const auto moons = data::load_moons_dataset<double>();
+    const std::vector<std::size_t> dims = {2, 5, 2, 1};
+    const std::vector<nn::Activation> g = {nn::Activation::relu, nn::Activation::relu,
+                                           nn::Activation::sigmoid};
+    nn::Model<double> a(dims, g, nn::Initializer<double>(Init::he, 3, Generator::numpy));
+    nn::Model<double> b(dims, g, nn::Initializer<double>(Init::he, 3, Generator::numpy));
+    nn::GradientDescent<double> gd_a(a.parameters(), 0.0007), gd_b(b.parameters(), 0.0007);
+    nn::FitOptions options;
+    options.epochs = 3;
+    options.batch_size = 64;
+    options.seed = 10;
+    options.generator = Generator::numpy;
+    const auto history = nn::fit(a, gd_a, moons.X, moons.Y, options);
+    std::size_t steps = 0;
+    for (unsigned seed = 11; seed <= 13; ++seed)
+        for (const auto& batch :
+             nn::random_mini_batches(moons.X, moons.Y, 64, random::RandomState(seed))) {
+            nn::train_step(b, gd_b, Tensor<double>(batch.X), Tensor<double>(batch.Y));
+            ++steps;
+        }
+    CHECK(steps == 3 * 5); // 4 batches of 64 and one of 44 per epoch
+    CHECK(history.size() == 3);
+    CHECK(a.parameter_values() == b.parameter_values());
+    // The standard generator's orders are others: the parameters part.
+    nn::Model<double> c(dims, g, nn::Initializer<double>(Init::he, 3, Generator::numpy));
+    nn::GradientDescent<double> gd_c(c.parameters(), 0.0007);
+    options.generator = Generator::standard;
+    nn::fit(c, gd_c, moons.X, moons.Y, options);
+    CHECK(c.parameter_values() != a.parameter_values());
+}
