@@ -19,6 +19,11 @@ std::vector<std::size_t> shuffled_columns(std::size_t m, std::mt19937& generator
     return order;
 }
 
+std::vector<std::size_t> shuffled_columns(std::size_t m, random::RandomState& numpy) {
+    const Array<std::int64_t> permutation = numpy.permutation(m);
+    return std::vector<std::size_t>(permutation.begin(), permutation.end());
+}
+
 template <class T>
 void gather_columns(const Array<T>& source, const std::size_t* columns, Array<T>& out) {
     if (source.dimension() != 2 || out.dimension() != 2 || out.shape()[0] != source.shape()[0])
@@ -40,10 +45,12 @@ void gather_columns(const Array<T>& source, const std::size_t* columns, Array<T>
     }
 }
 
-template <class T>
-std::vector<MiniBatch<T>> random_mini_batches(const Array<T>& X, const Array<T>& Y,
-                                              std::size_t mini_batch_size,
-                                              std::mt19937& generator) {
+namespace {
+
+// random_mini_batches with the order of the columns drawn by draw_order(m).
+template <class T, class DrawOrder>
+std::vector<MiniBatch<T>> cut_mini_batches(const Array<T>& X, const Array<T>& Y,
+                                           std::size_t mini_batch_size, DrawOrder draw_order) {
     if (X.dimension() != 2 || Y.dimension() != 2 || X.shape()[1] != Y.shape()[1])
         throw std::invalid_argument("random_mini_batches: X " + to_string(X.shape()) + " and Y " +
                                     to_string(Y.shape()) +
@@ -51,7 +58,7 @@ std::vector<MiniBatch<T>> random_mini_batches(const Array<T>& X, const Array<T>&
     if (mini_batch_size == 0)
         throw std::invalid_argument("random_mini_batches: mini_batch_size must be at least 1");
     const std::size_t m = X.shape()[1];
-    const std::vector<std::size_t> permutation = shuffled_columns(m, generator);
+    const std::vector<std::size_t> permutation = draw_order(m);
     std::vector<MiniBatch<T>> batches;
     for (std::size_t start = 0; start < m; start += mini_batch_size) {
         const std::size_t count = std::min(mini_batch_size, m - start);
@@ -62,6 +69,25 @@ std::vector<MiniBatch<T>> random_mini_batches(const Array<T>& X, const Array<T>&
         batches.push_back(std::move(batch));
     }
     return batches;
+}
+
+} // namespace
+
+template <class T>
+std::vector<MiniBatch<T>> random_mini_batches(const Array<T>& X, const Array<T>& Y,
+                                              std::size_t mini_batch_size,
+                                              std::mt19937& generator) {
+    return cut_mini_batches(X, Y, mini_batch_size,
+                            [&](std::size_t m) { return shuffled_columns(m, generator); });
+}
+
+template <class T>
+std::vector<MiniBatch<T>> random_mini_batches(const Array<T>& X, const Array<T>& Y,
+                                              std::size_t mini_batch_size,
+                                              random::RandomState& numpy) {
+    // np.random.permutation(m), then X[:, permutation] cut into batches (complete ones first).
+    return cut_mini_batches(X, Y, mini_batch_size,
+                            [&](std::size_t m) { return shuffled_columns(m, numpy); });
 }
 
 template <class T>
@@ -93,6 +119,8 @@ Array<T> one_hot(const Array<T>& labels, std::size_t classes) {
                                                            std::size_t, std::mt19937&);           \
     template std::vector<MiniBatch<T>> random_mini_batches(const Array<T>&, const Array<T>&,      \
                                                            std::size_t, unsigned);                \
+    template std::vector<MiniBatch<T>> random_mini_batches(const Array<T>&, const Array<T>&,      \
+                                                           std::size_t, random::RandomState&);    \
     template Array<T> one_hot(const Array<T>&, std::size_t);
 XGRAD_INSTANTIATE(float)
 XGRAD_INSTANTIATE(double)

@@ -2,6 +2,7 @@
 // Mini-batches of columns (examples), as the course's random_mini_batches, and one-hot labels.
 
 #include "autograd/xtensor.hpp"
+#include "random/random_state.hpp"
 
 #include <cstddef>
 #include <random>
@@ -29,8 +30,24 @@ std::vector<MiniBatch<T>> random_mini_batches(const Array<T>& X, const Array<T>&
                                               std::size_t mini_batch_size = 64,
                                               unsigned seed = 0);
 
+/// The course's random_mini_batches with the course's generator: the permutation is
+/// numpy's np.random.permutation(m) drawn from `numpy`, so random::RandomState(seed) gives the
+/// notebook's batches for random_mini_batches(X, Y, mini_batch_size, seed) exactly.
+template <class T>
+std::vector<MiniBatch<T>> random_mini_batches(const Array<T>& X, const Array<T>& Y,
+                                              std::size_t mini_batch_size,
+                                              random::RandomState& numpy);
+template <class T>
+std::vector<MiniBatch<T>> random_mini_batches(const Array<T>& X, const Array<T>& Y,
+                                              std::size_t mini_batch_size,
+                                              random::RandomState&& numpy) {
+    return random_mini_batches(X, Y, mini_batch_size, numpy);
+}
+
 /// 0, 1, ..., m-1 in an order drawn from `generator` (std::shuffle).
 std::vector<std::size_t> shuffled_columns(std::size_t m, std::mt19937& generator);
+/// 0, 1, ..., m-1 in numpy's order: np.random.permutation(m) drawn from `numpy`.
+std::vector<std::size_t> shuffled_columns(std::size_t m, random::RandomState& numpy);
 
 /// out(:, j) = source(:, columns[j]) for j < out's column count; out must already have shape
 /// (rows of source, count) (so a training loop refills its batch buffers without allocating).

@@ -22,6 +22,17 @@ Init parse_init(std::string_view name) {
                                 "\": expected small (randn * 0.01), he or xavier");
 }
 
+std::string_view to_string(Generator generator) {
+    return generator == Generator::numpy ? "numpy" : "standard";
+}
+
+Generator parse_generator(std::string_view name) {
+    for (Generator g : {Generator::standard, Generator::numpy})
+        if (to_string(g) == name) return g;
+    throw std::invalid_argument("unknown generator \"" + std::string(name) +
+                                "\": expected standard (std::mt19937) or numpy (np.random.seed's)");
+}
+
 double init_scale(Init init, std::size_t n_in) {
     const double n = static_cast<double>(n_in == 0 ? 1 : n_in);
     switch (init) {
@@ -34,6 +45,20 @@ double init_scale(Init init, std::size_t n_in) {
 
 template <class T>
 Array<T> Initializer<T>::weights(std::size_t n_out, std::size_t n_in) {
+    if (m_source == Generator::numpy) {
+        // The notebooks' own expressions, in double as numpy computes them.
+        const Array<double> Z = m_numpy.randn(n_out, n_in);
+        const double n_prev = static_cast<double>(n_in);
+        Array<T> W = Array<T>::from_shape({n_out, n_in});
+        for (std::size_t i = 0; i < W.size(); ++i) {
+            const double z = Z.data()[i];
+            double w = z * 0.01;                                      // small
+            if (m_init == Init::he) w = z * std::sqrt(2.0 / n_prev);  // * np.sqrt(2. / n_prev)
+            if (m_init == Init::xavier) w = z / std::sqrt(n_prev);    // / np.sqrt(n_prev)
+            W.data()[i] = static_cast<T>(w);
+        }
+        return W;
+    }
     const T scale = static_cast<T>(init_scale(m_init, n_in));
     Array<T> W = Array<T>::from_shape({n_out, n_in});
     // randn(...) * scale, value by value, as initialize_parameters_deep draws them

@@ -113,7 +113,10 @@ EpochStats Trainer<T>::train_epoch(std::size_t epoch) {
     if (!m_filled || (m_options.shuffle && m_Xb.size() > 1)) {
         std::vector<std::size_t> order(m);
         std::iota(order.begin(), order.end(), std::size_t(0));
-        if (m_options.shuffle) {
+        if (m_options.shuffle && m_options.generator == Generator::numpy) {
+            random::RandomState numpy(std::int64_t(m_options.seed) + std::int64_t(epoch));
+            order = shuffled_columns(m, numpy);
+        } else if (m_options.shuffle) {
             std::seed_seq seed{m_options.seed, static_cast<unsigned>(epoch)};
             std::mt19937 generator(seed);
             order = shuffled_columns(m, generator);

@@ -37,6 +37,10 @@ struct FitOptions {
     /// Draw a new order of the examples every epoch (random_mini_batches).
     bool shuffle = true;
     unsigned seed = 0;
+    /// Generator::numpy: epoch e's order is the course's random_mini_batches(X, Y, batch_size,
+    /// seed + e), np.random.permutation(m) after np.random.seed(seed + e); with seed = 10 it is
+    /// the optimization notebook's schedule (seed = 10, then seed += 1 before each epoch).
+    Generator generator = Generator::standard;
     std::function<void(const BatchProgress&)> on_batch; ///< after every mini-batch
     std::function<void(const EpochStats&)> on_epoch;    ///< after every epoch
 };
