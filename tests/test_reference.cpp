@@ -181,6 +181,21 @@ TEST_CASE_TEMPLATE("initialize_parameters_deep gives the course's shapes, zero b
     CHECK(xt::allclose(scaled.W[1] * T(0.01), parameters.W[1]));
 }
 
+TEST_CASE("initialize_parameters_deep([5, 4, 3]) prints the notebook's expected output") {
+    // Course 1 week 4, "Building your Deep Neural Network: Step by Step", expected output of
+    // initialize_parameters_deep([5,4,3]) (np.random.seed(3)), to the 8 decimals it prints.
+    const auto parameters = initialize_parameters_deep<double>({5, 4, 3});
+    const Array<double> W1 = {{0.01788628, 0.0043651, 0.00096497, -0.01863493, -0.00277388},
+                              {-0.00354759, -0.00082741, -0.00627001, -0.00043818, -0.00477218},
+                              {-0.01313865, 0.00884622, 0.00881318, 0.01709573, 0.00050034},
+                              {-0.00404677, -0.0054536, -0.01546477, 0.00982367, -0.01101068}};
+    const Array<double> W2 = {{-0.01185047, -0.0020565, 0.01486148, 0.00236716},
+                              {-0.01023785, -0.00712993, 0.00625245, -0.00160513},
+                              {-0.00768836, -0.00230031, 0.00745056, 0.01976111}};
+    CHECK(xt::amax(xt::abs(parameters.W[1] - W1))() < 5e-9);
+    CHECK(xt::amax(xt::abs(parameters.W[2] - W2))() < 5e-9);
+}
+
 TEST_CASE("Parameters and Grads have the course's keys for .npy interchange") {
     auto parameters = initialize_parameters_deep<double>({3, 2, 1});
     CHECK(parameters.keys() == std::vector<std::string>{"W1", "b1", "W2", "b2"});

@@ -4,10 +4,10 @@
 #include "nn/reference/backprop.hpp"
 
 #include "autograd/xtensor_linalg.hpp"
+#include "random/random_state.hpp"
 
 #include <algorithm>
 #include <cmath>
-#include <random>
 #include <sstream>
 #include <stdexcept>
 
@@ -298,20 +298,18 @@ const Array<T>& Grads<T>::at(std::string_view key) const {
 
 template <class T>
 Parameters<T> initialize_parameters_deep(const std::vector<std::size_t>& layer_dims, unsigned seed,
-                                         T scale) {
+                                         double scale) {
     if (layer_dims.size() < 2)
         throw std::invalid_argument("initialize_parameters_deep: layer_dims needs at least "
                                     "{n_x, n_1}, got " +
                                     std::to_string(layer_dims.size()) + " entries");
-    std::mt19937 generator(seed);
-    std::normal_distribution<T> randn(T(0), T(1));
+    random::RandomState numpy(seed); // np.random.seed(3)
     const std::size_t L = layer_dims.size() - 1;
     Parameters<T> parameters(L);
     for (std::size_t l = 1; l <= L; ++l) {
-        Array<T>& W = parameters.W[l];
-        W = Array<T>::from_shape({layer_dims[l], layer_dims[l - 1]});
-        for (auto& w : W)
-            w = randn(generator) * scale;
+        // parameters['W' + str(l)] = np.random.randn(layer_dims[l], layer_dims[l-1]) * 0.01
+        parameters.W[l] = xt::cast<T>(numpy.randn(layer_dims[l], layer_dims[l - 1]) * scale);
+        // parameters['b' + str(l)] = np.zeros((layer_dims[l], 1))
         parameters.b[l] = xt::zeros<T>({layer_dims[l], std::size_t(1)});
     }
     return parameters;
@@ -534,7 +532,7 @@ void update_parameters(Parameters<T>& parameters, const Grads<T>& grads, T learn
     template struct Parameters<T>;                                                                 \
     template struct Grads<T>;                                                                      \
     template Parameters<T> initialize_parameters_deep<T>(const std::vector<std::size_t>&,          \
-                                                         unsigned, T);                             \
+                                                         unsigned, double);                        \
     template std::pair<Array<T>, LinearCache<T>> linear_forward<T>(                                \
         const Array<T>&, const Array<T>&, const Array<T>&);                                        \
     template std::pair<Array<T>, Array<T>> sigmoid<T>(const Array<T>&);                            \

@@ -95,12 +95,14 @@ struct Grads {
     const Array<T>& at(std::string_view key) const;
 };
 
-/// W[l] = randn(n_l, n_{l-1}) * scale and b[l] = zeros(n_l, 1) for l = 1..L, where
-/// layer_dims = {n_x, n_1, ..., n_L}. The normal draws come from std::mt19937(seed), layer by
-/// layer in row-major order: the same seed gives the same parameters (with the same C++ library).
+/// The course's initialize_parameters_deep: np.random.seed(seed), then for l = 1..L
+/// W[l] = np.random.randn(n_l, n_{l-1}) * scale and b[l] = np.zeros((n_l, 1)), where
+/// layer_dims = {n_x, n_1, ..., n_L}. The draws are numpy's (random/): with the defaults the
+/// notebook's own W1 = [[0.01788628 0.0043651 ...]] for layer_dims [5, 4, 3]. The product is
+/// taken in double, as numpy does, then rounded to T.
 template <class T>
 Parameters<T> initialize_parameters_deep(const std::vector<std::size_t>& layer_dims,
-                                         unsigned seed = 3, T scale = T(0.01));
+                                         unsigned seed = 3, double scale = 0.01);
 
 // ---------------------------------------------------------------------------------------------
 // Forward propagation
