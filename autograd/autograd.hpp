@@ -1,8 +1,8 @@
 #pragma once
 // xgrad's autodiff engine: include this for tensors, ops, backward and gradcheck.
-#include "autograd/buffer_cache.hpp"
-#include "autograd/error.hpp"
-#include "autograd/gradcheck.hpp"
-#include "autograd/ops.hpp"
-#include "autograd/tape.hpp"
-#include "autograd/tensor.hpp"
+#include "autograd/kernels/buffer_cache.hpp"
+#include "autograd/core/error.hpp"
+#include "autograd/inspect/gradcheck.hpp"
+#include "autograd/ops/ops.hpp"
+#include "autograd/core/tape.hpp"
+#include "autograd/core/tensor.hpp"

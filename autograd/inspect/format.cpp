@@ -1,4 +1,4 @@
-#include "autograd/inspect_support.hpp"
+#include "autograd/inspect/format.hpp"
 
 #include <cmath>
 #include <cstdio>

@@ -2,7 +2,7 @@
 // Errors the engine throws. Each message names the op, the shapes and labels of the
 // tensors involved, and the scope (layer) the op ran in, so it reads where it happened.
 
-#include "autograd/tensor.hpp"
+#include "autograd/core/tensor.hpp"
 
 #include <stdexcept>
 #include <string>

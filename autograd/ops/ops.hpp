@@ -3,7 +3,7 @@
 // autograd/ops_*.cpp, and has a row in autograd/op_list.def. Elementwise binary ops
 // broadcast as numpy does; the engine sums each gradient back to its input's shape.
 
-#include "autograd/tensor.hpp"
+#include "autograd/core/tensor.hpp"
 
 namespace xgrad {
 

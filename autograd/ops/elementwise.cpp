@@ -1,8 +1,8 @@
 // Elementwise arithmetic. Each op: its forward, then its backward rule with the
 // derivative as a one-line comment. Rules return gradients in the output's shape;
 // the engine sums them back to broadcast inputs' shapes.
-#include "autograd/op_support.hpp"
-#include "autograd/ops.hpp"
+#include "autograd/kernels/elementwise.hpp"
+#include "autograd/ops/ops.hpp"
 
 #include <cmath>
 #include <functional>

@@ -1,6 +1,6 @@
 // The text dump: a table with one line per tensor, then the broadcast ledger.
-#include "autograd/inspect.hpp"
-#include "autograd/inspect_support.hpp"
+#include "autograd/inspect/graph.hpp"
+#include "autograd/inspect/format.hpp"
 
 #include <algorithm>
 #include <array>

@@ -1,6 +1,6 @@
 // Graphviz DOT: tensors as boxes, ops as ellipses, one colour per role.
-#include "autograd/inspect.hpp"
-#include "autograd/inspect_support.hpp"
+#include "autograd/inspect/graph.hpp"
+#include "autograd/inspect/format.hpp"
 
 #include <set>
 

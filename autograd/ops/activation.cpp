@@ -1,8 +1,8 @@
 // Activations and their backward helpers. The helpers (sigmoid_grad, ...) are ops of
 // their own, as PyTorch's sigmoid_backward: one fused kernel in a plain backward, and
 // still differentiable when a backward is recorded (create_graph).
-#include "autograd/op_support.hpp"
-#include "autograd/ops.hpp"
+#include "autograd/kernels/elementwise.hpp"
+#include "autograd/ops/ops.hpp"
 
 #include <cmath>
 

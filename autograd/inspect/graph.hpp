@@ -17,8 +17,8 @@
 // A plain backward() frees the graph as it goes, and a freed op no longer knows its
 // inputs (it still knows their shapes; it is shown as freed).
 
-#include "autograd/tape.hpp"
-#include "autograd/tensor.hpp"
+#include "autograd/core/tape.hpp"
+#include "autograd/core/tensor.hpp"
 
 #include <cstddef>
 #include <cstdint>

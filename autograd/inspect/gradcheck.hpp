@@ -2,7 +2,7 @@
 // Gradient checking: the engine's gradients against central finite differences in
 // float64, reported as the course does, ||g - g_num|| / (||g|| + ||g_num||).
 
-#include "autograd/tensor.hpp"
+#include "autograd/core/tensor.hpp"
 
 #include <functional>
 #include <string>

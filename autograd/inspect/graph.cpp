@@ -1,9 +1,9 @@
 // Taking a graph apart into plain data: the walk, the broadcast ledger, step-through.
-#include "autograd/inspect.hpp"
+#include "autograd/inspect/graph.hpp"
 
-#include "autograd/error.hpp"
-#include "autograd/inspect_support.hpp"
-#include "autograd/op_support.hpp"
+#include "autograd/core/error.hpp"
+#include "autograd/inspect/format.hpp"
+#include "autograd/kernels/elementwise.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -1,7 +1,7 @@
 // JSON, schema "xgrad-graph" version 1: see docs/graph-json.md. One node, edge or
 // broadcast per line, so the file greps and diffs well.
-#include "autograd/inspect.hpp"
-#include "autograd/inspect_support.hpp"
+#include "autograd/inspect/graph.hpp"
+#include "autograd/inspect/format.hpp"
 
 #include <cmath>
 #include <cstdio>

@@ -2,7 +2,7 @@
 // What the graph writers (autograd/inspect_*.cpp) share: number and shape formatting.
 // Not a public header.
 
-#include "autograd/inspect.hpp"
+#include "autograd/inspect/graph.hpp"
 
 #include <string>
 

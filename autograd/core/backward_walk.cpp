@@ -1,8 +1,8 @@
-#include "autograd/tape.hpp"
+#include "autograd/core/tape.hpp"
 
-#include "autograd/error.hpp"
-#include "autograd/op_support.hpp"
-#include "autograd/ops.hpp"
+#include "autograd/core/error.hpp"
+#include "autograd/kernels/elementwise.hpp"
+#include "autograd/ops/ops.hpp"
 
 #include <algorithm>
 #include <cmath>

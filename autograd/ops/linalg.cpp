@@ -1,7 +1,7 @@
 // Matrix products, straight into BLAS. Transposes are BLAS flags, never copies:
 // the course's dW = dZ A^T and dA_prev = W^T dZ read A and W where they lie.
-#include "autograd/op_support.hpp"
-#include "autograd/ops.hpp"
+#include "autograd/kernels/elementwise.hpp"
+#include "autograd/ops/ops.hpp"
 
 #include <cblas.h>
 

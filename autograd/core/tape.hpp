@@ -6,7 +6,7 @@
 // topological sort, any depth. The tape holds weak references: a node lives as long
 // as the tensors that use it, and entries of dead nodes are swept away.
 
-#include "autograd/tensor.hpp"
+#include "autograd/core/tensor.hpp"
 
 #include <cstddef>
 #include <string>

@@ -1,6 +1,6 @@
-#include "autograd/buffer_cache.hpp"
+#include "autograd/kernels/buffer_cache.hpp"
 
-#include "autograd/op_support.hpp"
+#include "autograd/kernels/elementwise.hpp"
 
 #include <cstdio>
 #include <cstdlib>

@@ -1,6 +1,6 @@
 // Softmax, log-softmax and the stable binary cross-entropy from logits.
-#include "autograd/op_support.hpp"
-#include "autograd/ops.hpp"
+#include "autograd/kernels/elementwise.hpp"
+#include "autograd/ops/ops.hpp"
 
 #include <cmath>
 #include <optional>

@@ -21,7 +21,7 @@ namespace xgrad {
 enum class Op : std::uint8_t {
     leaf,
 #define XGRAD_OP(name, arity, rule) name,
-#include "autograd/op_list.def"
+#include "autograd/core/op_list.def"
 #undef XGRAD_OP
 };
 

@@ -1,8 +1,8 @@
-#include "autograd/gradcheck.hpp"
+#include "autograd/inspect/gradcheck.hpp"
 
-#include "autograd/error.hpp"
-#include "autograd/ops.hpp"
-#include "autograd/tape.hpp"
+#include "autograd/core/error.hpp"
+#include "autograd/ops/ops.hpp"
+#include "autograd/core/tape.hpp"
 
 #include <cmath>
 #include <random>

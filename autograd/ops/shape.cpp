@@ -1,7 +1,7 @@
 // Reductions and shape ops. sum_to and broadcast_to are each other's backward, and
 // sum_to is what the engine applies to every gradient of a broadcast input.
-#include "autograd/op_support.hpp"
-#include "autograd/ops.hpp"
+#include "autograd/kernels/elementwise.hpp"
+#include "autograd/ops/ops.hpp"
 
 #include <algorithm>
 #include <numeric>

@@ -1,9 +1,9 @@
-#include "autograd/tensor.hpp"
+#include "autograd/core/tensor.hpp"
 
-#include "autograd/error.hpp"
-#include "autograd/op_support.hpp"
-#include "autograd/ops.hpp"
-#include "autograd/tape.hpp"
+#include "autograd/core/error.hpp"
+#include "autograd/kernels/elementwise.hpp"
+#include "autograd/ops/ops.hpp"
+#include "autograd/core/tape.hpp"
 
 #include <cmath>
 #include <sstream>
@@ -16,7 +16,7 @@ namespace {
 constexpr OpInfo leaf_info{"leaf", 0, "a leaf: gradients accumulate in .grad"};
 constexpr OpInfo op_table[] = {
 #define XGRAD_OP(name, arity, rule) {#name, arity, rule},
-#include "autograd/op_list.def"
+#include "autograd/core/op_list.def"
 #undef XGRAD_OP
 };
 constexpr std::size_t op_count = sizeof(op_table) / sizeof(op_table[0]);

@@ -2,10 +2,10 @@
 // What op definitions (autograd/ops_*.cpp) share: making a result and its node,
 // the shape checks that name the op, and the instantiation lists. Not a public header.
 
-#include "autograd/buffer_cache.hpp"
-#include "autograd/error.hpp"
-#include "autograd/tape.hpp"
-#include "autograd/tensor.hpp"
+#include "autograd/kernels/buffer_cache.hpp"
+#include "autograd/core/error.hpp"
+#include "autograd/core/tape.hpp"
+#include "autograd/core/tensor.hpp"
 
 #include <cmath>
 #include <cstdint>
