@@ -16,7 +16,7 @@
 // Pictures need `dot` (Debian package graphviz). Without it the .dot files are still
 // written and the log says how to draw them; that is not an error.
 
-#include "autograd/inspect/graph.hpp"
+#include "autograd/inspect/inspect.hpp"
 #include "tools/data/file_error.hpp"
 
 #include <iosfwd>

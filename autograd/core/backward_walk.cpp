@@ -1,102 +1,17 @@
-#include "autograd/core/tape.hpp"
+#include "autograd/core/backward_walk.hpp"
 
+#include "autograd/core/anomaly.hpp"
+#include "autograd/core/backward_ops.hpp"
 #include "autograd/core/error.hpp"
-#include "autograd/kernels/elementwise.hpp"
-#include "autograd/ops/ops.hpp"
+#include "autograd/core/grad_mode.hpp"
+#include "autograd/core/scope.hpp"
+#include "autograd/kernels/accumulate.hpp"
 
 #include <algorithm>
-#include <cmath>
-#include <mutex>
-#include <set>
 
 namespace xgrad {
 
-// --- modes ----------------------------------------------------------------------
-
 namespace {
-thread_local bool t_grad_enabled = true;
-thread_local bool t_anomaly = false;
-thread_local std::vector<const std::string*> t_scopes;
-
-// Scope names are interned once, so a node keeps a pointer, not a string.
-const std::string* intern(const std::string& name) {
-    static std::mutex mutex;
-    static std::set<std::string> names;
-    std::lock_guard<std::mutex> lock(mutex);
-    return &*names.insert(name).first;
-}
-} // namespace
-
-bool grad_enabled() { return t_grad_enabled; }
-NoGrad::NoGrad() : m_previous(t_grad_enabled) { t_grad_enabled = false; }
-NoGrad::~NoGrad() { t_grad_enabled = m_previous; }
-GradMode::GradMode(bool enabled) : m_previous(t_grad_enabled) { t_grad_enabled = enabled; }
-GradMode::~GradMode() { t_grad_enabled = m_previous; }
-
-bool anomaly_detection_enabled() { return t_anomaly; }
-DetectAnomaly::DetectAnomaly() : m_previous(t_anomaly) { t_anomaly = true; }
-DetectAnomaly::~DetectAnomaly() { t_anomaly = m_previous; }
-
-Scope::Scope(const std::string& name) {
-    t_scopes.push_back(intern(t_scopes.empty() ? name : *t_scopes.back() + " / " + name));
-}
-Scope::~Scope() { t_scopes.pop_back(); }
-const std::string* current_scope() { return t_scopes.empty() ? nullptr : t_scopes.back(); }
-
-// --- the tape -------------------------------------------------------------------
-
-template <class T>
-Tape<T>& Tape<T>::current() {
-    thread_local Tape<T> tape;
-    return tape;
-}
-
-template <class T>
-void Tape<T>::record(const std::shared_ptr<TensorImpl<T>>& node) {
-    node->sequence = m_next_sequence++;
-    if (m_entries.size() >= m_sweep_at && m_walking == 0) sweep();
-    m_entries.emplace_back(node);
-}
-
-template <class T>
-void Tape<T>::sweep() {
-    m_entries.erase(std::remove_if(m_entries.begin(), m_entries.end(),
-                                   [](const auto& entry) { return entry.expired(); }),
-                    m_entries.end());
-    // Amortised: sweep again once the live part has doubled.
-    m_sweep_at = std::max<std::size_t>(256, 2 * m_entries.size());
-}
-
-template <class T>
-std::vector<Tensor<T>> Tape<T>::nodes() const {
-    std::vector<Tensor<T>> out;
-    for (const auto& entry : m_entries)
-        if (auto node = entry.lock()) out.emplace_back(std::move(node));
-    return out;
-}
-
-template <class T>
-std::vector<TapeEntry> Tape<T>::entries() const {
-    std::vector<TapeEntry> out;
-    for (const Tensor<T>& node : nodes())
-        out.push_back({node.sequence(), node.op(), node.label(), node.scope(), node.input_shapes(),
-                       node.shape(), node.is_freed()});
-    return out;
-}
-
-template class Tape<float>;
-template class Tape<double>;
-
-// --- backward -------------------------------------------------------------------
-
-namespace {
-
-template <class T>
-bool all_finite(const Array<T>& value) {
-    for (const T& v : value)
-        if (!std::isfinite(v)) return false;
-    return true;
-}
 
 template <class T>
 std::ptrdiff_t index_of(const std::vector<Tensor<T>>* tensors, const TensorImpl<T>* impl) {
@@ -114,11 +29,8 @@ void accumulate(Tensor<T>& sum, Tensor<T> g, bool create_graph) {
     if (!sum.defined())
         sum = std::move(g);
     else if (!create_graph && sum.impl().use_count() == 1 && sum.shape() == g.shape()) {
-        // A loop, not `sum.data() += g.value()`: xtensor evaluates that into a temporary
-        // the size of the gradient first.
-        T* s = sum.impl()->value.data(); // the walk's own sum: not a user's in-place change
-        const T* p = g.value().data();
-        for (std::size_t i = 0, n = sum.size(); i < n; ++i) s[i] += p[i];
+        // the walk's own sum: not a user's in-place change, so not through data()
+        kernels::add_in_place(sum.impl()->value.data(), g.value().data(), sum.size());
     }
     else
         sum = add(sum, g);
@@ -251,10 +163,10 @@ bool BackwardWalk<T>::step(BackwardStep<T>* report) {
         const Tensor<T> output(node);
         // Under anomaly detection the gradients are checked below, naming this op; the ops
         // its rule and sum_to use inside would otherwise report the NaN as theirs ("div").
-        const bool anomaly = t_anomaly;
-        t_anomaly = false;
+        const bool anomaly = anomaly_detection_enabled();
         InputGrads<T> grads;
-        try {
+        {
+            detail::AnomalyMode quiet(false);
             grads = node->backward(BackwardContext<T>{g, output, *node});
             for (std::size_t i = 0; i < node->n_inputs; ++i) {
                 const auto& input = node->inputs[i];
@@ -263,27 +175,24 @@ bool BackwardWalk<T>::step(BackwardStep<T>* report) {
                     grads[i].shape() != input->value.shape())
                     grads[i] = sum_to(grads[i], input->value.shape());
             }
-        } catch (...) {
-            t_anomaly = anomaly;
-            throw;
         }
-        t_anomaly = anomaly;
         if (report) *report = BackwardStep<T>{output, g, {}, {}};
         for (std::size_t i = 0; i < node->n_inputs; ++i) {
             const auto& input = node->inputs[i];
             Tensor<T>& gi = grads[i];
             if (input && input->requires_grad && gi.defined()) {
-                if (anomaly && !all_finite(gi.value())) {
+                if (anomaly && !detail::all_finite(gi.value())) {
                     std::string shapes;
                     for (std::size_t k = 0; k < node->n_inputs; ++k)
                         shapes += (k ? ", " : "") + to_string(node->input_shapes[k]);
-                    throw AnomalyError(
-                        "anomaly: backward of " + std::string(op.name) + " (tape entry " +
-                        std::to_string(node->sequence) +
-                        (node->label.empty() ? "" : ", " + node->label) + ", inputs " + shapes +
-                        ") sent NaN or Inf to its input " + std::to_string(i) + " " +
-                        describe(Tensor<T>(input)) +
-                        (node->scope ? " [made in " + *node->scope + "]" : ""));
+                    detail::throw_anomaly(
+                        "backward of " + std::string(op.name) + " (tape entry " +
+                            std::to_string(node->sequence) +
+                            (node->label.empty() ? "" : ", " + node->label) + ", inputs " +
+                            shapes + ")",
+                        "sent", "to its input " + std::to_string(i) + " " +
+                                    describe(Tensor<T>(input)) +
+                                    (node->scope ? " [made in " + *node->scope + "]" : ""));
                 }
                 send(input, gi);
             } else {
@@ -351,30 +260,7 @@ std::vector<Tensor<T>> BackwardWalk<T>::wanted_grads() const {
     return grads;
 }
 
-template <class T>
-std::vector<Tensor<T>> grad(const std::vector<Tensor<T>>& outputs,
-                            const std::vector<Tensor<T>>& inputs,
-                            const std::vector<Tensor<T>>& seeds, bool retain_graph,
-                            bool create_graph) {
-    for (const Tensor<T>& input : inputs) {
-        if (!input.defined()) throw GraphError("grad: an input tensor is undefined");
-        if (!input.requires_grad())
-            throw GraphError("grad: input " + describe(input) +
-                             " does not require grad, so it has no gradient to compute");
-    }
-    BackwardWalk<T> walk(outputs, seeds, {retain_graph, create_graph, false}, &inputs);
-    walk.run();
-    return walk.wanted_grads();
-}
-
 template class BackwardWalk<float>;
 template class BackwardWalk<double>;
-
-#define XGRAD_INSTANTIATE(T)                                                                      \
-    template std::vector<Tensor<T>> grad(const std::vector<Tensor<T>>&,                          \
-                                         const std::vector<Tensor<T>>&,                          \
-                                         const std::vector<Tensor<T>>&, bool, bool);
-XGRAD_FOR_EACH_SCALAR(XGRAD_INSTANTIATE)
-#undef XGRAD_INSTANTIATE
 
 } // namespace xgrad

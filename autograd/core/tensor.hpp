@@ -2,14 +2,15 @@
 // Tensor: an xtensor array that remembers how it was made.
 //
 // A tensor is a handle (a shared pointer) to its data. A tensor made by an op also
-// holds the op's node: which op, its inputs, its parameters and its backward rule.
-// Results point to their inputs, never the other way, so a graph lives exactly as
-// long as the tensors at its end. Every node is also entered on the thread's tape
-// (autograd/tape.hpp) in recording order, which backward() walks in reverse.
+// holds the op's node (autograd/core/node.hpp): which op, its inputs, its parameters and
+// its backward rule. Every node is also entered on the thread's tape
+// (autograd/core/tape.hpp) in recording order, which backward() walks in reverse.
 
+#include "autograd/core/backward_options.hpp"
+#include "autograd/core/op.hpp"
+#include "autograd/core/op_params.hpp"
 #include "autograd/xtensor.hpp"
 
-#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -17,68 +18,8 @@
 
 namespace xgrad {
 
-/// Every op the engine records, from the op table autograd/op_list.def.
-enum class Op : std::uint8_t {
-    leaf,
-#define XGRAD_OP(name, arity, rule) name,
-#include "autograd/core/op_list.def"
-#undef XGRAD_OP
-};
-
-/// What the op table says of one op.
-struct OpInfo {
-    const char* name;
-    int arity;        ///< number of tensor inputs (0 for a leaf)
-    const char* rule; ///< its local derivative, for people reading a graph
-};
-
-/// The op table row of `op`.
-const OpInfo& op_info(Op op);
-/// All ops but leaf, in table order.
-std::vector<Op> all_ops();
-
-/// Non-tensor arguments of an op, kept on its node for backward and for inspection.
-struct OpParams {
-    double scalar = 0;      ///< exponent (pow), constant (add/mul_scalar), slope, clip's lo
-    double scalar2 = 0;     ///< clip's hi
-    int axis = -1;          ///< reductions, softmax: the axis; -1 with all_axes = every axis
-    bool all_axes = false;  ///< reductions: over every axis
-    bool keepdims = false;  ///< reductions: keep reduced axes with extent 1
-    bool transpose_a = false, transpose_b = false; ///< matmul: use A^T / B^T
-};
-
 template <class T>
 struct TensorImpl;
-template <class T>
-class Tensor;
-
-/// What a backward rule sees: the gradient at the op's output, the output itself,
-/// the inputs, and the op's parameters. Rules use the engine's own ops, so the
-/// gradients they return are themselves differentiable under create_graph.
-template <class T>
-struct BackwardContext {
-    const Tensor<T>& grad;   ///< G: dLoss/dOutput
-    const Tensor<T>& output; ///< A: the op's result (saved by no one: no reference cycle)
-    const TensorImpl<T>& node;
-    Tensor<T> input(int i) const;
-    /// Whether input i wants a gradient; rules skip the work for those that do not.
-    bool needs(int i) const;
-    const OpParams& params() const;
-};
-
-/// Gradients for each input, in input order; an undefined tensor means "none".
-template <class T>
-using InputGrads = std::array<Tensor<T>, 3>;
-
-template <class T>
-using BackwardFn = InputGrads<T> (*)(const BackwardContext<T>&);
-
-/// How backward runs.
-struct BackwardOptions {
-    bool retain_graph = false; ///< keep the graph for another backward
-    bool create_graph = false; ///< record the backward so gradients can be differentiated
-    bool retain_grads = false; ///< keep every intermediate gradient in .grad (inspection)
-};
 
 /// A differentiable tensor holding an `Array<T>`. Copying a Tensor copies the handle.
 template <class T = double>
@@ -168,50 +109,7 @@ private:
     std::shared_ptr<TensorImpl<T>> m_impl;
 };
 
-/// The data and, for op results, the node. Internal: use Tensor.
-template <class T>
-struct TensorImpl {
-    Array<T> value;
-    Tensor<T> grad;    // accumulated gradient (leaves; retained non-leaves)
-    Tensor<T> pending; // gradient gathered during a backward walk
-    std::string label;
-    bool requires_grad = false;
-    bool retains_grad = false;
-    std::uint32_t version = 0; // bumped by Tensor::data()
-    // The node: set for op results only.
-    Op op = Op::leaf;
-    bool freed = false;
-    std::uint8_t n_inputs = 0;
-    std::array<std::shared_ptr<TensorImpl>, 3> inputs{};
-    std::array<Shape, 3> input_shapes{};
-    std::array<std::uint32_t, 3> input_versions{};
-    Tensor<T> saved; // what the forward computed for the backward to reuse (bce: sigmoid(Z))
-    OpParams params{};
-    BackwardFn<T> backward = nullptr;
-    std::uint64_t sequence = 0;
-    const std::string* scope = nullptr;
-
-    // Made with its value: an xarray made empty first allocates its 0-d element.
-    explicit TensorImpl(Array<T>&& v) : value(std::move(v)) {}
-    TensorImpl(const TensorImpl&) = delete;
-    TensorImpl& operator=(const TensorImpl&) = delete;
-    /// Releases a dropped graph iteratively: a 100,000-op chain must not recurse.
-    ~TensorImpl();
-};
-
-extern template struct TensorImpl<float>;
-extern template struct TensorImpl<double>;
-
 extern template class Tensor<float>;
 extern template class Tensor<double>;
-
-/// Gradients of `outputs` (seeded with ones, or with `seeds`) with respect to `inputs`,
-/// returned in input order without touching any .grad. An input the outputs do not
-/// depend on gets a zero gradient.
-template <class T>
-std::vector<Tensor<T>> grad(const std::vector<Tensor<T>>& outputs,
-                            const std::vector<Tensor<T>>& inputs,
-                            const std::vector<Tensor<T>>& seeds = {},
-                            bool retain_graph = false, bool create_graph = false);
 
 } // namespace xgrad

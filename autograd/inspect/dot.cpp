@@ -1,6 +1,7 @@
 // Graphviz DOT: tensors as boxes, ops as ellipses, one colour per role.
-#include "autograd/inspect/graph.hpp"
+#include "autograd/inspect/dot.hpp"
 #include "autograd/inspect/format.hpp"
+#include "autograd/inspect/text.hpp"
 
 #include <set>
 

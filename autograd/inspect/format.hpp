@@ -3,6 +3,7 @@
 // Not a public header.
 
 #include "autograd/inspect/graph.hpp"
+#include "autograd/inspect/text.hpp"
 
 #include <string>
 

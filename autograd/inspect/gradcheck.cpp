@@ -2,7 +2,8 @@
 
 #include "autograd/core/error.hpp"
 #include "autograd/ops/ops.hpp"
-#include "autograd/core/tape.hpp"
+#include "autograd/core/grad.hpp"
+#include "autograd/core/grad_mode.hpp"
 
 #include <cmath>
 #include <random>

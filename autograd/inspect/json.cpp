@@ -1,6 +1,6 @@
 // JSON, schema "xgrad-graph" version 1: see docs/graph-json.md. One node, edge or
 // broadcast per line, so the file greps and diffs well.
-#include "autograd/inspect/graph.hpp"
+#include "autograd/inspect/json.hpp"
 #include "autograd/inspect/format.hpp"
 
 #include <cmath>

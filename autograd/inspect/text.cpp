@@ -1,5 +1,5 @@
 // The text dump: a table with one line per tensor, then the broadcast ledger.
-#include "autograd/inspect/graph.hpp"
+#include "autograd/inspect/text.hpp"
 #include "autograd/inspect/format.hpp"
 
 #include <algorithm>

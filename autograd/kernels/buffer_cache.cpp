@@ -1,7 +1,5 @@
 #include "autograd/kernels/buffer_cache.hpp"
 
-#include "autograd/kernels/elementwise.hpp"
-
 #include <cstdio>
 #include <cstdlib>
 #include <vector>
@@ -84,7 +82,7 @@ void trim(Caches& c) {
 
 } // namespace
 
-namespace detail {
+namespace kernels {
 
 template <class T>
 std::optional<Array<T>> take_cached_buffer(const Shape& shape, std::size_t size) {
@@ -123,7 +121,7 @@ template std::optional<Array<double>> take_cached_buffer(const Shape&, std::size
 template void give_buffer_to_cache(Array<float>&);
 template void give_buffer_to_cache(Array<double>&);
 
-} // namespace detail
+} // namespace kernels
 
 BufferCacheStats buffer_cache_stats() {
     BufferCacheStats stats;

@@ -14,8 +14,11 @@
 // memory that no tensor uses; `clear_buffer_cache()` hands it back (for example after
 // training), `set_buffer_cache_limit(0)` or XGRAD_BUFFER_CACHE_MB=0 turns the cache off.
 
+#include "autograd/xtensor.hpp"
+
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 
 namespace xgrad {
 
@@ -39,5 +42,15 @@ void clear_buffer_cache();
 /// Sets this thread's limit in bytes, freeing the oldest buffers beyond it; 0 turns the
 /// cache off.
 void set_buffer_cache_limit(std::size_t bytes);
+
+namespace kernels {
+// A buffer of `size` elements (at least buffer_cache_min_bytes) kept from a dead tensor,
+// reshaped to `shape`; none when none fits.
+template <class T>
+std::optional<Array<T>> take_cached_buffer(const Shape& shape, std::size_t size);
+// Called as a tensor dies: keeps its buffer when it is large and the cache has room.
+template <class T>
+void give_buffer_to_cache(Array<T>& buffer);
+} // namespace kernels
 
 } // namespace xgrad

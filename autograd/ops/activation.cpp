@@ -1,8 +1,15 @@
 // Activations and their backward helpers. The helpers (sigmoid_grad, ...) are ops of
 // their own, as PyTorch's sigmoid_backward: one fused kernel in a plain backward, and
 // still differentiable when a backward is recorded (create_graph).
-#include "autograd/kernels/elementwise.hpp"
 #include "autograd/ops/ops.hpp"
+
+#include "autograd/core/error.hpp"
+#include "autograd/core/node.hpp"
+#include "autograd/core/grad_mode.hpp"
+#include "autograd/kernels/elementwise.hpp"
+#include "autograd/kernels/stable_math.hpp"
+#include "autograd/ops/record.hpp"
+#include "autograd/ops/shape_checks.hpp"
 
 #include <cmath>
 
@@ -11,8 +18,8 @@ namespace xgrad {
 using detail::make_result;
 
 namespace {
-using detail::map;
-using detail::zip;
+using kernels::map;
+using kernels::zip;
 
 template <class T>
 void require_same_shape(Op op, const Tensor<T>& g, const Tensor<T>& a) {
@@ -37,7 +44,7 @@ Tensor<T> tanh(const Tensor<T>& x) {
 template <class T>
 Tensor<T> sigmoid(const Tensor<T>& x) {
     detail::require_defined(Op::sigmoid, x, "input");
-    return make_result<T>(Op::sigmoid, map(x.value(), [](T v) { return detail::sigmoid_of(v); }), {&x},
+    return make_result<T>(Op::sigmoid, map(x.value(), [](T v) { return kernels::sigmoid_of(v); }), {&x},
                           [](const BackwardContext<T>& c) -> InputGrads<T> {
                               return {sigmoid_grad(c.grad, c.output)}; // sigmoid' = A (1 - A)
                           });

@@ -1,8 +1,13 @@
 // Elementwise arithmetic. Each op: its forward, then its backward rule with the
 // derivative as a one-line comment. Rules return gradients in the output's shape;
 // the engine sums them back to broadcast inputs' shapes.
-#include "autograd/kernels/elementwise.hpp"
 #include "autograd/ops/ops.hpp"
+
+#include "autograd/core/error.hpp"
+#include "autograd/core/node.hpp"
+#include "autograd/kernels/elementwise.hpp"
+#include "autograd/ops/record.hpp"
+#include "autograd/ops/shape_checks.hpp"
 
 #include <cmath>
 #include <functional>
@@ -16,7 +21,7 @@ template <class T>
 Tensor<T> add(const Tensor<T>& a, const Tensor<T>& b) {
     detail::broadcast_shape(Op::add, a, b);
     return make_result<T>(Op::add,
-                          detail::broadcast_zip(a.value(), b.value(), std::plus<T>(),
+                          kernels::broadcast_zip(a.value(), b.value(), std::plus<T>(),
                                                 [&] { return Array<T>(a.value() + b.value()); }),
                           {&a, &b},
                           [](const BackwardContext<T>& c) -> InputGrads<T> {
@@ -28,7 +33,7 @@ template <class T>
 Tensor<T> sub(const Tensor<T>& a, const Tensor<T>& b) {
     detail::broadcast_shape(Op::sub, a, b);
     return make_result<T>(Op::sub,
-                          detail::broadcast_zip(a.value(), b.value(), std::minus<T>(),
+                          kernels::broadcast_zip(a.value(), b.value(), std::minus<T>(),
                                                 [&] { return Array<T>(a.value() - b.value()); }),
                           {&a, &b},
                           [](const BackwardContext<T>& c) -> InputGrads<T> {
@@ -41,7 +46,7 @@ template <class T>
 Tensor<T> mul(const Tensor<T>& a, const Tensor<T>& b) {
     detail::broadcast_shape(Op::mul, a, b);
     return make_result<T>(Op::mul,
-                          detail::broadcast_zip(a.value(), b.value(), std::multiplies<T>(),
+                          kernels::broadcast_zip(a.value(), b.value(), std::multiplies<T>(),
                                                 [&] { return Array<T>(a.value() * b.value()); }),
                           {&a, &b},
                           [](const BackwardContext<T>& c) -> InputGrads<T> {
@@ -55,7 +60,7 @@ template <class T>
 Tensor<T> div(const Tensor<T>& a, const Tensor<T>& b) {
     detail::broadcast_shape(Op::div, a, b);
     return make_result<T>(Op::div,
-                          detail::broadcast_zip(a.value(), b.value(), std::divides<T>(),
+                          kernels::broadcast_zip(a.value(), b.value(), std::divides<T>(),
                                                 [&] { return Array<T>(a.value() / b.value()); }),
                           {&a, &b},
                           [](const BackwardContext<T>& c) -> InputGrads<T> {
@@ -69,7 +74,7 @@ Tensor<T> div(const Tensor<T>& a, const Tensor<T>& b) {
 template <class T>
 Tensor<T> neg(const Tensor<T>& x) {
     detail::require_defined(Op::neg, x, "input");
-    return make_result<T>(Op::neg, detail::map(x.value(), [](T v) { return -v; }), {&x},
+    return make_result<T>(Op::neg, kernels::map(x.value(), [](T v) { return -v; }), {&x},
                           [](const BackwardContext<T>& c) -> InputGrads<T> {
                               return {neg(c.grad)}; // (-x)' = -1
                           });
@@ -80,7 +85,7 @@ Tensor<T> add_scalar(const Tensor<T>& x, typename Tensor<T>::value_type k) {
     detail::require_defined(Op::add_scalar, x, "input");
     OpParams params;
     params.scalar = k;
-    return make_result<T>(Op::add_scalar, detail::map(x.value(), [k](T v) { return v + k; }), {&x},
+    return make_result<T>(Op::add_scalar, kernels::map(x.value(), [k](T v) { return v + k; }), {&x},
                           [](const BackwardContext<T>& c) -> InputGrads<T> {
                               return {c.grad}; // (x + k)' = 1
                           },
@@ -92,7 +97,7 @@ Tensor<T> mul_scalar(const Tensor<T>& x, typename Tensor<T>::value_type k) {
     detail::require_defined(Op::mul_scalar, x, "input");
     OpParams params;
     params.scalar = k;
-    return make_result<T>(Op::mul_scalar, detail::map(x.value(), [k](T v) { return v * k; }), {&x},
+    return make_result<T>(Op::mul_scalar, kernels::map(x.value(), [k](T v) { return v * k; }), {&x},
                           [](const BackwardContext<T>& c) -> InputGrads<T> {
                               // (k x)' = k
                               return {mul_scalar(c.grad, static_cast<T>(c.params().scalar))};

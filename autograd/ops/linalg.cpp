@@ -1,9 +1,13 @@
 // Matrix products, straight into BLAS. Transposes are BLAS flags, never copies:
 // the course's dW = dZ A^T and dA_prev = W^T dZ read A and W where they lie.
-#include "autograd/kernels/elementwise.hpp"
 #include "autograd/ops/ops.hpp"
 
-#include <cblas.h>
+#include "autograd/core/error.hpp"
+#include "autograd/core/node.hpp"
+#include "autograd/kernels/gemm.hpp"
+#include "autograd/kernels/new_array.hpp"
+#include "autograd/ops/record.hpp"
+#include "autograd/ops/shape_checks.hpp"
 
 namespace xgrad {
 
@@ -11,38 +15,12 @@ using detail::make_result;
 
 namespace {
 
-void gemm(bool ta, bool tb, std::size_t m, std::size_t n, std::size_t k, const double* a,
-          std::size_t lda, const double* b, std::size_t ldb, double beta, double* c) {
-    cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
-                static_cast<int>(m), static_cast<int>(n), static_cast<int>(k), 1.0, a,
-                static_cast<int>(lda), b, static_cast<int>(ldb), beta, c, static_cast<int>(n));
-}
-void gemm(bool ta, bool tb, std::size_t m, std::size_t n, std::size_t k, const float* a,
-          std::size_t lda, const float* b, std::size_t ldb, float beta, float* c) {
-    cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
-                static_cast<int>(m), static_cast<int>(n), static_cast<int>(k), 1.0f, a,
-                static_cast<int>(lda), b, static_cast<int>(ldb), beta, c, static_cast<int>(n));
-}
-
 template <class T>
 void require_matrix(Op op, const Tensor<T>& x, const char* role) {
     detail::require_defined(op, x, role);
     if (x.dim() != 2)
         throw ShapeError(detail::in_scope(std::string(op_info(op).name) + ": " + role +
                                           " must be a matrix, got " + describe(x)));
-}
-
-// C (+)= op(A) op(B) into `out`, whose shape the caller checked: (rows of op(A), cols of op(B)).
-template <class T>
-void product(const Array<T>& a, bool ta, const Array<T>& b, bool tb, T beta, Array<T>& out) {
-    const std::size_t m = out.shape()[0], n = out.shape()[1];
-    const std::size_t k = ta ? a.shape()[0] : a.shape()[1];
-    if (m == 0 || n == 0) return;
-    if (k == 0) { // BLAS leaves C alone when k = 0; the empty sum is 0
-        if (beta == T(0)) out.fill(T(0));
-        return;
-    }
-    gemm(ta, tb, m, n, k, a.data(), a.shape()[1], b.data(), b.shape()[1], beta, out.data());
 }
 
 } // namespace
@@ -60,8 +38,8 @@ Tensor<T> matmul(const Tensor<T>& a, const Tensor<T>& b, bool transpose_a, bool 
             "matmul: inner dimensions differ: " + describe(a) + (transpose_a ? "^T" : "") +
             " @ " + describe(b) + (transpose_b ? "^T" : "") + ": " + std::to_string(k) +
             " != " + std::to_string(kb)));
-    Array<T> out = detail::new_array<T>({m, n});
-    product(a.value(), transpose_a, b.value(), transpose_b, T(0), out);
+    Array<T> out = kernels::new_array<T>({m, n});
+    kernels::product(a.value(), transpose_a, b.value(), transpose_b, T(0), out);
     OpParams params;
     params.transpose_a = transpose_a;
     params.transpose_b = transpose_b;
@@ -93,10 +71,9 @@ Tensor<T> linear(const Tensor<T>& W, const Tensor<T>& A, const Tensor<T>& b) {
         throw ShapeError(detail::in_scope("linear: b " + describe(b) + " must be (" +
                                           std::to_string(n) + ", 1) for W " + describe(W)));
     // Z = W A + b: start from b in every column, then let BLAS add W A (beta = 1).
-    Array<T> Z = detail::new_array<T>({n, m});
-    const T* bias = b.value().data();
-    for (std::size_t i = 0; i < n; ++i) std::fill_n(Z.data() + i * m, m, bias[i]);
-    product(W.value(), false, A.value(), false, T(1), Z);
+    Array<T> Z = kernels::new_array<T>({n, m});
+    kernels::fill_rows(Z, b.value().data());
+    kernels::product(W.value(), false, A.value(), false, T(1), Z);
     return make_result<T>(Op::linear, std::move(Z), {&W, &A, &b},
                           [](const BackwardContext<T>& c) -> InputGrads<T> {
                               // dW = dZ A^T, dA_prev = W^T dZ, db = sum(dZ, axis=1)

@@ -1,6 +1,14 @@
 // Softmax, log-softmax and the stable binary cross-entropy from logits.
-#include "autograd/kernels/elementwise.hpp"
 #include "autograd/ops/ops.hpp"
+
+#include "autograd/core/error.hpp"
+#include "autograd/core/node.hpp"
+#include "autograd/core/grad_mode.hpp"
+#include "autograd/kernels/cross_entropy.hpp"
+#include "autograd/kernels/new_array.hpp"
+#include "autograd/kernels/reduce.hpp"
+#include "autograd/ops/record.hpp"
+#include "autograd/ops/shape_checks.hpp"
 
 #include <cmath>
 #include <optional>
@@ -10,15 +18,6 @@ namespace xgrad {
 using detail::make_result;
 
 namespace {
-// x - max(x) along the axis: exp of it never overflows.
-template <class T>
-Array<T> shifted(const Array<T>& x, std::size_t axis) {
-    // max over an empty axis has no value (xtensor reads past the data): empty stays empty.
-    if (x.size() == 0) return x;
-    Array<T> top = xt::amax(x, {axis}, xt::keep_dims | xt::evaluation_strategy::immediate);
-    return x - top;
-}
-
 template <class T>
 OpParams axis_param(Op op, const Tensor<T>& x, int axis) {
     detail::require_defined(op, x, "input");
@@ -32,11 +31,8 @@ template <class T>
 Tensor<T> softmax(const Tensor<T>& x, int axis) {
     const OpParams params = axis_param(Op::softmax, x, axis);
     const auto ax = static_cast<std::size_t>(params.axis);
-    Array<T> e = xt::exp(shifted(x.value(), ax));
-    if (e.size() > 0) { // (xtensor's immediate reductions read through null on empty arrays)
-        Array<T> total = xt::sum(e, {ax}, xt::keep_dims | xt::evaluation_strategy::immediate);
-        e /= total;
-    }
+    Array<T> e = xt::exp(kernels::minus_max(x.value(), ax));
+    if (e.size() > 0) e /= kernels::sum_keepdims(e, ax);
     return make_result<T>(Op::softmax, std::move(e), {&x},
                           [](const BackwardContext<T>& c) -> InputGrads<T> {
                               // dX = A * (G - sum(G * A, axis)): the Jacobian diag(A) - A A^T
@@ -50,9 +46,9 @@ template <class T>
 Tensor<T> log_softmax(const Tensor<T>& x, int axis) {
     const OpParams params = axis_param(Op::log_softmax, x, axis);
     const auto ax = static_cast<std::size_t>(params.axis);
-    Array<T> s = shifted(x.value(), ax);
+    Array<T> s = kernels::minus_max(x.value(), ax);
     if (s.size() > 0) {
-        Array<T> log_total = xt::log(xt::sum(xt::exp(s), {ax}, xt::keep_dims | xt::evaluation_strategy::immediate));
+        Array<T> log_total = xt::log(kernels::sum_keepdims(xt::exp(s), ax));
         s -= log_total;
     }
     return make_result<T>(Op::log_softmax, std::move(s), {&x},
@@ -75,37 +71,23 @@ Tensor<T> binary_cross_entropy_with_logits(const Tensor<T>& logits, const Tensor
     if (logits.size() == 0)
         throw ShapeError(detail::in_scope("binary_cross_entropy_with_logits: no examples in " +
                                           describe(logits)));
-    // Per element max(z, 0) - z y + log(1 + e^-|z|): finite for z = +-1000. When a backward
-    // will follow, sigmoid(z) is kept from the same e^-|z| (as the course's code keeps AL):
-    // the backward needs it, and a second exp per element is a tenth of a small step.
-    const T* z = logits.value().data();
-    const T* y = targets.value().data();
-    const std::size_t n = logits.size();
+    // When a backward will follow, the forward keeps sigmoid(Z) for it.
     const bool recording = grad_enabled() && logits.requires_grad();
     std::optional<Array<T>> sigmoid_z;
-    if (recording) sigmoid_z = detail::new_array<T>(logits.shape());
-    T* s = recording ? sigmoid_z->data() : nullptr;
-    T total = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-        const T e = std::exp(-std::abs(z[i]));
-        total += std::max(z[i], T(0)) - z[i] * y[i] + std::log1p(e);
-        if (recording) s[i] = detail::sigmoid_given_exp(z[i], e);
-    }
+    if (recording) sigmoid_z = kernels::new_array<T>(logits.shape());
+    const T total = kernels::cross_entropy_sum(logits.value().data(), targets.value().data(),
+                                               logits.size(), recording ? sigmoid_z->data() : nullptr);
     Tensor<T> loss = make_result<T>(
-        Op::bce_with_logits, Array<T>(total / static_cast<T>(n)), {&logits, &targets},
+        Op::bce_with_logits, Array<T>(total / static_cast<T>(logits.size())), {&logits, &targets},
         [](const BackwardContext<T>& c) -> InputGrads<T> {
             // dZ = G (sigmoid(Z) - Y) / n ; dY = -G Z / n
             const Tensor<T> Z = c.input(0), Y = c.input(1);
             const T scale = T(1) / static_cast<T>(Z.size());
             if (c.needs(0) && !grad_enabled() && c.node.saved.defined()) {
-                // A plain backward records nothing: the same arithmetic, in the same order,
-                // as one loop instead of four ops and their four buffers.
-                const T g = c.grad.item();
-                const T* s = c.node.saved.value().data(); // sigmoid(Z), from the forward
-                const T* y = Y.value().data();
-                Array<T> dZ = detail::new_array<T>(Z.shape());
-                T* d = dZ.data();
-                for (std::size_t i = 0, n = dZ.size(); i < n; ++i) d[i] = g * ((s[i] - y[i]) * scale);
+                // A plain backward records nothing: one loop instead of four ops.
+                Array<T> dZ = kernels::new_array<T>(Z.shape());
+                kernels::cross_entropy_dZ(c.grad.item(), c.node.saved.value().data(),
+                                          Y.value().data(), scale, dZ.size(), dZ.data());
                 return {detail::constant(std::move(dZ)),
                         c.needs(1) ? mul(c.grad, mul_scalar(Z, -scale)) : Tensor<T>()};
             }

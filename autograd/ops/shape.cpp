@@ -1,7 +1,12 @@
 // Reductions and shape ops. sum_to and broadcast_to are each other's backward, and
 // sum_to is what the engine applies to every gradient of a broadcast input.
-#include "autograd/kernels/elementwise.hpp"
 #include "autograd/ops/ops.hpp"
+
+#include "autograd/core/error.hpp"
+#include "autograd/core/node.hpp"
+#include "autograd/kernels/reduce.hpp"
+#include "autograd/ops/record.hpp"
+#include "autograd/ops/shape_checks.hpp"
 
 #include <algorithm>
 #include <numeric>
@@ -25,53 +30,16 @@ Tensor<T> spread(const BackwardContext<T>& c, T scale) {
     return scale == T(1) ? g : mul_scalar(g, scale);
 }
 
-// Sum over one axis of a matrix in a direct loop (the course's db = sum(dZ, axis=1), and
-// every bias gradient sum_to makes): xtensor's general reducer costs several times more.
-// Shape (n, 1) for axis 1, (1, m) for axis 0.
-template <class T>
-Array<T> sum_matrix(const Array<T>& x, std::size_t axis) {
-    const std::size_t n = x.shape()[0], m = x.shape()[1];
-    const T* p = x.data();
-    if (axis == 1) {
-        Array<T> out = Array<T>::from_shape({n, std::size_t(1)});
-        for (std::size_t i = 0; i < n; ++i, p += m) {
-            T s = 0;
-            for (std::size_t j = 0; j < m; ++j) s += p[j];
-            out.data()[i] = s;
-        }
-        return out;
-    }
-    Array<T> out = Array<T>::from_shape({std::size_t(1), m});
-    T* o = out.data();
-    std::fill_n(o, m, T(0));
-    for (std::size_t i = 0; i < n; ++i, p += m)
-        for (std::size_t j = 0; j < m; ++j) o[j] += p[j];
-    return out;
-}
-
 template <class T>
 Tensor<T> reduce(Op op, const Tensor<T>& x, const OpParams& params, bool average) {
     const T count = static_cast<T>(params.all_axes ? x.size()
                                                    : x.shape()[static_cast<std::size_t>(params.axis)]);
-    // Made in one expression: an xarray declared empty first allocates its 0-d element.
-    Array<T> out = [&]() -> Array<T> {
-        if (params.all_axes) {
-            T total = 0;
-            for (const T v : x.value()) total += v;
-            return Array<T>(total);
-        }
-        const auto axis = static_cast<std::size_t>(params.axis);
-        if (x.dim() == 2) {
-            Array<T> sums = sum_matrix(x.value(), axis);
-            if (!params.keepdims) sums.reshape(detail::reduced_shape(x.shape(), axis, false));
-            return sums;
-        }
-        if (x.size() == 0) // xtensor's immediate sum reads through null here
-            return xt::zeros<T>(detail::reduced_shape(x.shape(), axis, params.keepdims));
-        Array<T> sums = xt::sum(x.value(), {axis}, xt::evaluation_strategy::immediate);
-        if (params.keepdims) sums.reshape(detail::reduced_shape(x.shape(), axis, true));
-        return sums;
-    }();
+    Array<T> out = params.all_axes
+                       ? Array<T>(kernels::sum_all(x.value()))
+                       : kernels::sum_axes(x.value(), {static_cast<std::size_t>(params.axis)},
+                                           detail::reduced_shape(
+                                               x.shape(), static_cast<std::size_t>(params.axis),
+                                               params.keepdims));
     if (average) out /= count; // mean of an empty axis is NaN, as numpy's
     auto backward = average ? +[](const BackwardContext<T>& c) -> InputGrads<T> {
         const Shape& in = c.node.input_shapes[0];
@@ -142,12 +110,7 @@ Tensor<T> sum_to(const Tensor<T>& x, const Shape& shape) {
     std::vector<std::size_t> axes;
     for (std::size_t i = 0; i < x.dim(); ++i)
         if (i < lead || (shape[i - lead] == 1 && x.shape()[i] != 1)) axes.push_back(i);
-    Array<T> out = [&]() -> Array<T> {
-        if (axes.empty()) return x.value();
-        if (x.dim() == 2 && axes.size() == 1) return sum_matrix(x.value(), axes[0]);
-        if (x.size() == 0) return xt::zeros<T>(shape); // xtensor's sum reads through null here
-        return xt::sum(x.value(), axes, xt::evaluation_strategy::immediate);
-    }();
+    Array<T> out = axes.empty() ? x.value() : kernels::sum_axes(x.value(), axes, shape);
     out.reshape(shape);
     return make_result<T>(Op::sum_to, std::move(out), {&x},
                           [](const BackwardContext<T>& c) -> InputGrads<T> {
