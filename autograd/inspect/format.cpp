@@ -92,15 +92,15 @@ std::string op_caption(Op op, const OpParams& p) {
     };
     switch (op) {
     case Op::add_scalar:
-        return p.scalar < 0 ? "- " + number(-p.scalar) : "+ " + number(p.scalar);
+        return p.constant < 0 ? "- " + number(-p.constant) : "+ " + number(p.constant);
     case Op::mul_scalar:
-        return "* " + number(p.scalar);
+        return "* " + number(p.constant);
     case Op::pow:
-        return "^ " + number(p.scalar);
+        return "^ " + number(p.exponent);
     case Op::leaky_relu:
-        return name + " (" + number(p.scalar) + ")";
+        return name + " (" + number(p.slope) + ")";
     case Op::clip:
-        return "clip [" + number(p.scalar) + ", " + number(p.scalar2) + "]";
+        return "clip [" + number(p.lo) + ", " + number(p.hi) + "]";
     case Op::sum:
     case Op::mean:
         return name + axis();

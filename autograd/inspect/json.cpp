@@ -77,8 +77,22 @@ std::string summary_json(const Summary& s) {
     return out + "}";
 }
 
-std::string params_json(const OpParams& p) {
-    return "{\"scalar\": " + number_json(p.scalar) + ", \"scalar2\": " + number_json(p.scalar2) +
+// Schema version 1 names an op's one number "scalar" (pow's exponent, add_scalar's and
+// mul_scalar's constant, leaky_relu's slope, clip's lo) and clip's hi "scalar2".
+double schema_scalar(Op op, const OpParams& p) {
+    switch (op) {
+    case Op::pow: return p.exponent;
+    case Op::add_scalar:
+    case Op::mul_scalar: return p.constant;
+    case Op::leaky_relu:
+    case Op::leaky_relu_grad: return p.slope;
+    case Op::clip: return p.lo;
+    default: return 0;
+    }
+}
+
+std::string params_json(Op op, const OpParams& p) {
+    return "{\"scalar\": " + number_json(schema_scalar(op, p)) + ", \"scalar2\": " + number_json(p.hi) +
            ", \"axis\": " + std::to_string(p.axis) + ", \"all_axes\": " + bool_json(p.all_axes) +
            ", \"keepdims\": " + bool_json(p.keepdims) +
            ", \"transpose_a\": " + bool_json(p.transpose_a) +
@@ -144,7 +158,7 @@ std::string to_json(const Graph& graph, const JsonOptions& options) {
                          ", \"rule\": " + string_json(op_info(t.op).rule) + ", \"input_shapes\": [";
         for (std::size_t i = 0; i < t.input_shapes.size(); ++i)
             op += (i ? ", " : "") + shape_json(t.input_shapes[i]);
-        op += "], \"params\": " + params_json(t.params) + "}";
+        op += "], \"params\": " + params_json(t.op, t.params) + "}";
         nodes.push_back(std::move(op));
         for (std::size_t i = 0; i < t.inputs.size(); ++i)
             edges.push_back("{\"from\": " + tensor_id(t.inputs[i]) + ", \"to\": " + op_id(t.id) +

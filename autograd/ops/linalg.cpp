@@ -43,20 +43,20 @@ Tensor<T> matmul(const Tensor<T>& a, const Tensor<T>& b, bool transpose_a, bool 
     OpParams params;
     params.transpose_a = transpose_a;
     params.transpose_b = transpose_b;
-    return make_result<T>(
-        Op::matmul, std::move(out), {&a, &b},
-        [](const BackwardContext<T>& c) -> InputGrads<T> {
-            // C = A B: dA = G B^T, dB = A^T G; with A or B read transposed, the same
-            // identities transposed (e.g. C = A^T B: dA = B G^T, dB = A G).
-            const bool ta = c.params().transpose_a, tb = c.params().transpose_b;
-            const Tensor<T> a = c.input(0), b = c.input(1), &g = c.grad;
-            Tensor<T> da, db;
-            if (c.needs(0)) da = ta ? matmul(b, g, tb, true) : matmul(g, b, false, !tb);
-            if (c.needs(1)) db = tb ? matmul(g, a, true, ta) : matmul(a, g, !ta, false);
-            return {da, db};
-        },
-        params);
+    auto rule = [](const BackwardContext<T>& c) -> InputGrads<T> {
+        // A = X Y: dX = G Y^T, dY = X^T G; with X or Y read transposed, the same
+        // identities transposed (e.g. A = X^T Y: dX = Y G^T, dY = X G).
+        const bool tx = c.params().transpose_a, ty = c.params().transpose_b;
+        const Tensor<T> X = c.input(0), Y = c.input(1), &G = c.grad;
+        Tensor<T> dX, dY;
+        if (c.needs(0)) dX = tx ? matmul(Y, G, ty, true) : matmul(G, Y, false, !ty);
+        if (c.needs(1)) dY = ty ? matmul(G, X, true, tx) : matmul(X, G, !tx, false);
+        return {dX, dY};
+    };
+    return make_result<T>(Op::matmul, std::move(out), {&a, &b}, rule, params);
 }
+template Tensor<float> matmul(const Tensor<float>&, const Tensor<float>&, bool, bool);
+template Tensor<double> matmul(const Tensor<double>&, const Tensor<double>&, bool, bool);
 
 template <class T>
 Tensor<T> linear(const Tensor<T>& W, const Tensor<T>& A, const Tensor<T>& b) {
@@ -74,20 +74,16 @@ Tensor<T> linear(const Tensor<T>& W, const Tensor<T>& A, const Tensor<T>& b) {
     Array<T> Z = kernels::new_array<T>({n, m});
     kernels::fill_rows(Z, b.value().data());
     kernels::product(W.value(), false, A.value(), false, T(1), Z);
-    return make_result<T>(Op::linear, std::move(Z), {&W, &A, &b},
-                          [](const BackwardContext<T>& c) -> InputGrads<T> {
-                              // dW = dZ A^T, dA_prev = W^T dZ, db = sum(dZ, axis=1)
-                              const Tensor<T>& dZ = c.grad;
-                              return {c.needs(0) ? matmul(dZ, c.input(1), false, true) : Tensor<T>(),
-                                      c.needs(1) ? matmul(c.input(0), dZ, true, false) : Tensor<T>(),
-                                      c.needs(2) ? sum(dZ, 1, true) : Tensor<T>()};
-                          });
+    auto rule = [](const BackwardContext<T>& c) -> InputGrads<T> {
+        const Tensor<T>& dZ = c.grad;
+        const Tensor<T> W = c.input(0), A_prev = c.input(1);
+        return {c.needs(0) ? matmul(dZ, A_prev, false, true) : Tensor<T>(), // dW = dZ A_prev^T
+                c.needs(1) ? matmul(W, dZ, true, false) : Tensor<T>(),      // dA_prev = W^T dZ
+                c.needs(2) ? sum(dZ, 1, true) : Tensor<T>()};               // db = sum(dZ, axis=1)
+    };
+    return make_result<T>(Op::linear, std::move(Z), {&W, &A, &b}, rule);
 }
-
-#define XGRAD_INSTANTIATE(T)                                                                      \
-    template Tensor<T> matmul(const Tensor<T>&, const Tensor<T>&, bool, bool);                    \
-    template Tensor<T> linear(const Tensor<T>&, const Tensor<T>&, const Tensor<T>&);
-XGRAD_FOR_EACH_SCALAR(XGRAD_INSTANTIATE)
-#undef XGRAD_INSTANTIATE
+template Tensor<float> linear(const Tensor<float>&, const Tensor<float>&, const Tensor<float>&);
+template Tensor<double> linear(const Tensor<double>&, const Tensor<double>&, const Tensor<double>&);
 
 } // namespace xgrad

@@ -47,10 +47,10 @@ Tensor<T> reduce(Op op, const Tensor<T>& x, const OpParams& params, bool average
                                   ? std::accumulate(in.begin(), in.end(), std::size_t(1),
                                                     std::multiplies<>())
                                   : in[static_cast<std::size_t>(c.params().axis)];
-        return {spread(c, T(1) / static_cast<T>(n))}; // mean' = 1/n on every element
+        return {spread(c, T(1) / static_cast<T>(n))}; // dX = G broadcast to X's shape / n
     }
                             : +[](const BackwardContext<T>& c) -> InputGrads<T> {
-                                  return {spread(c, T(1))}; // sum' = 1 on every element
+                                  return {spread(c, T(1))}; // dX = G broadcast to X's shape
                               };
     return make_result<T>(op, std::move(out), {&x}, backward, params);
 }
@@ -86,18 +86,26 @@ template <class T>
 Tensor<T> sum(const Tensor<T>& x) {
     return reduce(Op::sum, x, all_params(Op::sum, x), false);
 }
+template Tensor<float> sum(const Tensor<float>&);
+template Tensor<double> sum(const Tensor<double>&);
 template <class T>
 Tensor<T> sum(const Tensor<T>& x, int axis, bool keepdims) {
     return reduce(Op::sum, x, axis_params(Op::sum, x, axis, keepdims), false);
 }
+template Tensor<float> sum(const Tensor<float>&, int, bool);
+template Tensor<double> sum(const Tensor<double>&, int, bool);
 template <class T>
 Tensor<T> mean(const Tensor<T>& x) {
     return reduce(Op::mean, x, all_params(Op::mean, x), true);
 }
+template Tensor<float> mean(const Tensor<float>&);
+template Tensor<double> mean(const Tensor<double>&);
 template <class T>
 Tensor<T> mean(const Tensor<T>& x, int axis, bool keepdims) {
     return reduce(Op::mean, x, axis_params(Op::mean, x, axis, keepdims), true);
 }
+template Tensor<float> mean(const Tensor<float>&, int, bool);
+template Tensor<double> mean(const Tensor<double>&, int, bool);
 
 template <class T>
 Tensor<T> sum_to(const Tensor<T>& x, const Shape& shape) {
@@ -112,12 +120,14 @@ Tensor<T> sum_to(const Tensor<T>& x, const Shape& shape) {
         if (i < lead || (shape[i - lead] == 1 && x.shape()[i] != 1)) axes.push_back(i);
     Array<T> out = axes.empty() ? x.value() : kernels::sum_axes(x.value(), axes, shape);
     out.reshape(shape);
-    return make_result<T>(Op::sum_to, std::move(out), {&x},
-                          [](const BackwardContext<T>& c) -> InputGrads<T> {
-                              // each input element fed one output element: copy G back
-                              return {broadcast_to(c.grad, c.node.input_shapes[0])};
-                          });
+    auto rule = [](const BackwardContext<T>& c) -> InputGrads<T> {
+        // dX = G broadcast to X's shape: each element of X fed one element of A
+        return {broadcast_to(c.grad, c.node.input_shapes[0])};
+    };
+    return make_result<T>(Op::sum_to, std::move(out), {&x}, rule);
 }
+template Tensor<float> sum_to(const Tensor<float>&, const Shape&);
+template Tensor<double> sum_to(const Tensor<double>&, const Shape&);
 
 template <class T>
 Tensor<T> broadcast_to(const Tensor<T>& x, const Shape& shape) {
@@ -126,22 +136,26 @@ Tensor<T> broadcast_to(const Tensor<T>& x, const Shape& shape) {
         throw ShapeError(detail::in_scope("broadcast_to: cannot broadcast " + describe(x) +
                                           " to " + to_string(shape)));
     Array<T> out = xt::broadcast(x.value(), shape);
-    return make_result<T>(Op::broadcast_to, std::move(out), {&x},
-                          [](const BackwardContext<T>& c) -> InputGrads<T> {
-                              // copies of one element: their gradients add up
-                              return {sum_to(c.grad, c.node.input_shapes[0])};
-                          });
+    auto rule = [](const BackwardContext<T>& c) -> InputGrads<T> {
+        // dX = sum_to(G, X's shape): the copies of one element add up
+        return {sum_to(c.grad, c.node.input_shapes[0])};
+    };
+    return make_result<T>(Op::broadcast_to, std::move(out), {&x}, rule);
 }
+template Tensor<float> broadcast_to(const Tensor<float>&, const Shape&);
+template Tensor<double> broadcast_to(const Tensor<double>&, const Shape&);
 
 template <class T>
 Tensor<T> transpose(const Tensor<T>& x) {
     detail::require_defined(Op::transpose, x, "input");
     Array<T> out = xt::transpose(x.value());
-    return make_result<T>(Op::transpose, std::move(out), {&x},
-                          [](const BackwardContext<T>& c) -> InputGrads<T> {
-                              return {transpose(c.grad)}; // (X^T)' routes G^T back
-                          });
+    auto rule = [](const BackwardContext<T>& c) -> InputGrads<T> {
+        return {transpose(c.grad)}; // dX = G^T
+    };
+    return make_result<T>(Op::transpose, std::move(out), {&x}, rule);
 }
+template Tensor<float> transpose(const Tensor<float>&);
+template Tensor<double> transpose(const Tensor<double>&);
 
 template <class T>
 Tensor<T> reshape(const Tensor<T>& x, const Shape& shape) {
@@ -155,22 +169,12 @@ Tensor<T> reshape(const Tensor<T>& x, const Shape& shape) {
                                           " elements)"));
     Array<T> out = x.value();
     out.reshape(shape);
-    return make_result<T>(Op::reshape, std::move(out), {&x},
-                          [](const BackwardContext<T>& c) -> InputGrads<T> {
-                              return {reshape(c.grad, c.node.input_shapes[0])};
-                          });
+    auto rule = [](const BackwardContext<T>& c) -> InputGrads<T> {
+        return {reshape(c.grad, c.node.input_shapes[0])}; // dX = reshape(G, X's shape)
+    };
+    return make_result<T>(Op::reshape, std::move(out), {&x}, rule);
 }
-
-#define XGRAD_INSTANTIATE(T)                                                                      \
-    template Tensor<T> sum(const Tensor<T>&);                                                     \
-    template Tensor<T> sum(const Tensor<T>&, int, bool);                                          \
-    template Tensor<T> mean(const Tensor<T>&);                                                    \
-    template Tensor<T> mean(const Tensor<T>&, int, bool);                                         \
-    template Tensor<T> sum_to(const Tensor<T>&, const Shape&);                                    \
-    template Tensor<T> broadcast_to(const Tensor<T>&, const Shape&);                              \
-    template Tensor<T> transpose(const Tensor<T>&);                                               \
-    template Tensor<T> reshape(const Tensor<T>&, const Shape&);
-XGRAD_FOR_EACH_SCALAR(XGRAD_INSTANTIATE)
-#undef XGRAD_INSTANTIATE
+template Tensor<float> reshape(const Tensor<float>&, const Shape&);
+template Tensor<double> reshape(const Tensor<double>&, const Shape&);
 
 } // namespace xgrad
