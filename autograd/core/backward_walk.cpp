@@ -32,8 +32,10 @@ void accumulate(Tensor<T>& sum, Tensor<T> g, bool create_graph) {
         // the walk's own sum: not a user's in-place change, so not through data()
         kernels::add_in_place(sum.impl()->value.data(), g.value().data(), sum.size());
     }
-    else
+    else {
+        GradMode mode(create_graph); // the sum is recorded only under create_graph
         sum = add(sum, g);
+    }
 }
 
 // A rule reads its inputs and output as they are now; if one was changed in place (data())
@@ -127,92 +129,134 @@ void BackwardWalk<T>::send(const std::shared_ptr<TensorImpl<T>>& target, Tensor<
     accumulate(target->pending, std::move(g), m_options.create_graph);
 }
 
+// One step, in the phases of PyTorch's engine: take the next node holding a gradient,
+// run its rule (under one guard), sum each gradient to its input's shape, check them,
+// send and accumulate them, release the node.
 template <class T>
 bool BackwardWalk<T>::step(BackwardStep<T>* report) {
     if (m_done) return false;
     try {
-        std::shared_ptr<TensorImpl<T>> node;
-        while (m_outstanding > 0 && m_next > 0) {
-            node = m_tape.m_entries[--m_next].lock();
-            if (node && node->sequence <= m_last && node->pending.defined()) break;
-            node.reset();
-        }
+        const std::shared_ptr<TensorImpl<T>> node = next_node();
         if (!node) {
-            if (m_outstanding > 0)
-                throw GraphError("backward: the output was recorded on another thread's tape; "
-                                 "run backward on the thread that computed it");
             finish();
             return false;
         }
-        const OpInfo& op = op_info(node->op);
-        if (node->freed)
-            throw GraphError(detail::in_scope(
-                std::string("backward: ") + op.name + " (tape entry " +
-                std::to_string(node->sequence) + ", output " + to_string(node->value.shape()) +
-                ") was already freed by an earlier backward(); pass retain_graph = true to "
-                "that backward to run backward twice"));
-        check_versions(node);
-        Tensor<T> g = std::move(node->pending);
-        node->pending = Tensor<T>();
-        --m_outstanding;
-        if (const auto w = index_of(m_wanted, node.get()); w >= 0) m_wanted_grads[w] = g;
-        if (!m_wanted && (m_options.retain_grads || node->retains_grad))
-            accumulate(node->grad, g, m_options.create_graph);
-
-        GradMode mode(m_options.create_graph); // record the backward ops only when asked to
         const Tensor<T> output(node);
-        // Under anomaly detection the gradients are checked below, naming this op; the ops
-        // its rule and sum_to use inside would otherwise report the NaN as theirs ("div").
-        const bool anomaly = anomaly_detection_enabled();
-        InputGrads<T> grads;
-        {
-            detail::AnomalyMode quiet(false);
-            grads = node->backward(BackwardContext<T>{g, output, *node});
-            for (std::size_t i = 0; i < node->n_inputs; ++i) {
-                const auto& input = node->inputs[i];
-                // The engine, not the op, undoes broadcasting: sum back to the input's shape.
-                if (input && input->requires_grad && grads[i].defined() &&
-                    grads[i].shape() != input->value.shape())
-                    grads[i] = sum_to(grads[i], input->value.shape());
-            }
-        }
+        const Tensor<T> g = take_gradient(node);
+        InputGrads<T> grads = run_rule(*node, output, g);
+        check_finite(*node, grads);
         if (report) *report = BackwardStep<T>{output, g, {}, {}};
-        for (std::size_t i = 0; i < node->n_inputs; ++i) {
-            const auto& input = node->inputs[i];
-            Tensor<T>& gi = grads[i];
-            if (input && input->requires_grad && gi.defined()) {
-                if (anomaly && !detail::all_finite(gi.value())) {
-                    std::string shapes;
-                    for (std::size_t k = 0; k < node->n_inputs; ++k)
-                        shapes += (k ? ", " : "") + to_string(node->input_shapes[k]);
-                    detail::throw_anomaly(
-                        "backward of " + std::string(op.name) + " (tape entry " +
-                            std::to_string(node->sequence) +
-                            (node->label.empty() ? "" : ", " + node->label) + ", inputs " +
-                            shapes + ")",
-                        "sent", "to its input " + std::to_string(i) + " " +
-                                    describe(Tensor<T>(input)) +
-                                    (node->scope ? " [made in " + *node->scope + "]" : ""));
-                }
-                send(input, gi);
-            } else {
-                gi = Tensor<T>();
-            }
-            if (report) {
-                report->inputs.emplace_back(input);
-                report->input_grads.push_back(gi);
-            }
-        }
-        if (!m_options.retain_graph) { // free the graph node by node as the walk passes it
-            for (auto& input : node->inputs) input.reset();
-            node->saved = Tensor<T>();
-            node->freed = true;
-        }
+        send_all(*node, grads, report);
+        if (!m_options.retain_graph) release(*node);
         return true;
     } catch (...) {
         abandon();
         throw;
     }
+}
+
+// Take: the newest node on the tape that holds a gradient; none once every gradient has
+// reached the leaves.
+template <class T>
+std::shared_ptr<TensorImpl<T>> BackwardWalk<T>::next_node() {
+    while (m_outstanding > 0 && m_next > 0) {
+        std::shared_ptr<TensorImpl<T>> node = m_tape.m_entries[--m_next].lock();
+        if (node && node->sequence <= m_last && node->pending.defined()) return node;
+    }
+    if (m_outstanding > 0)
+        throw GraphError("backward: the output was recorded on another thread's tape; "
+                         "run backward on the thread that computed it");
+    return nullptr;
+}
+
+// Take: the node's gathered gradient G, once the node is known to be usable; kept where
+// grad() wants it or .grad is to be retained.
+template <class T>
+Tensor<T> BackwardWalk<T>::take_gradient(const std::shared_ptr<TensorImpl<T>>& node) {
+    if (node->freed)
+        throw GraphError(detail::in_scope(
+            std::string("backward: ") + op_info(node->op).name + " (tape entry " +
+            std::to_string(node->sequence) + ", output " + to_string(node->value.shape()) +
+            ") was already freed by an earlier backward(); pass retain_graph = true to "
+            "that backward to run backward twice"));
+    check_versions(node);
+    Tensor<T> g = std::move(node->pending);
+    node->pending = Tensor<T>();
+    --m_outstanding;
+    if (const auto w = index_of(m_wanted, node.get()); w >= 0) m_wanted_grads[w] = g;
+    if (!m_wanted && (m_options.retain_grads || node->retains_grad))
+        accumulate(node->grad, g, m_options.create_graph);
+    return g;
+}
+
+// Run and validate: the rule, then each gradient summed back to its input's shape (the
+// engine, not the op, undoes broadcasting), under one guard: backward ops are recorded only
+// under create_graph, and anomaly detection is off, since check_finite names this op where
+// the ops inside the rule and sum_to would report the NaN as theirs ("div").
+template <class T>
+InputGrads<T> BackwardWalk<T>::run_rule(const TensorImpl<T>& node, const Tensor<T>& output,
+                                        const Tensor<T>& g) {
+    GradMode mode(m_options.create_graph);
+    detail::AnomalyMode quiet(false);
+    InputGrads<T> grads = node.backward(BackwardContext<T>{g, output, node});
+    for (std::size_t i = 0; i < node.n_inputs; ++i) {
+        const auto& input = node.inputs[i];
+        if (input && input->requires_grad && grads[i].defined() &&
+            grads[i].shape() != input->value.shape())
+            grads[i] = sum_to(grads[i], input->value.shape());
+    }
+    return grads;
+}
+
+// Validate: under anomaly detection, a NaN or Inf gradient is reported at the rule that
+// made it.
+template <class T>
+void BackwardWalk<T>::check_finite(const TensorImpl<T>& node, const InputGrads<T>& grads) const {
+    if (!anomaly_detection_enabled()) return;
+    for (std::size_t i = 0; i < node.n_inputs; ++i) {
+        const auto& input = node.inputs[i];
+        if (!input || !input->requires_grad || !grads[i].defined() ||
+            detail::all_finite(grads[i].value()))
+            continue;
+        std::string shapes;
+        for (std::size_t k = 0; k < node.n_inputs; ++k)
+            shapes += (k ? ", " : "") + to_string(node.input_shapes[k]);
+        detail::throw_anomaly("backward of " + std::string(op_info(node.op).name) +
+                                  " (tape entry " + std::to_string(node.sequence) +
+                                  (node.label.empty() ? "" : ", " + node.label) + ", inputs " +
+                                  shapes + ")",
+                              "sent",
+                              "to its input " + std::to_string(i) + " " +
+                                  describe(Tensor<T>(input)) +
+                                  (node.scope ? " [made in " + *node.scope + "]" : ""));
+    }
+}
+
+// Send and accumulate: each input that wants a gradient gets its own; `report` (if any)
+// learns what each input received.
+template <class T>
+void BackwardWalk<T>::send_all(const TensorImpl<T>& node, InputGrads<T>& grads,
+                               BackwardStep<T>* report) {
+    for (std::size_t i = 0; i < node.n_inputs; ++i) {
+        const auto& input = node.inputs[i];
+        Tensor<T>& gi = grads[i];
+        if (input && input->requires_grad && gi.defined())
+            send(input, gi);
+        else
+            gi = Tensor<T>();
+        if (report) {
+            report->inputs.emplace_back(input);
+            report->input_grads.push_back(gi);
+        }
+    }
+}
+
+// Release: the graph is freed node by node as the walk passes it (unless retain_graph).
+template <class T>
+void BackwardWalk<T>::release(TensorImpl<T>& node) {
+    for (auto& input : node.inputs) input.reset();
+    node.saved = Tensor<T>();
+    node.freed = true;
 }
 
 template <class T>

@@ -2,6 +2,7 @@
 // The backward walk: the tape in reverse, from the outputs back to the leaves.
 
 #include "autograd/core/backward_options.hpp"
+#include "autograd/core/backward_rule.hpp"
 #include "autograd/core/node.hpp"
 #include "autograd/core/tape.hpp"
 #include "autograd/core/tensor.hpp"
@@ -46,6 +47,14 @@ public:
     std::vector<Tensor<T>> wanted_grads() const;
 
 private:
+    // The phases of step(), in order.
+    std::shared_ptr<TensorImpl<T>> next_node();
+    Tensor<T> take_gradient(const std::shared_ptr<TensorImpl<T>>& node);
+    InputGrads<T> run_rule(const TensorImpl<T>& node, const Tensor<T>& output, const Tensor<T>& g);
+    void check_finite(const TensorImpl<T>& node, const InputGrads<T>& grads) const;
+    void send_all(const TensorImpl<T>& node, InputGrads<T>& grads, BackwardStep<T>* report);
+    void release(TensorImpl<T>& node);
+
     void send(const std::shared_ptr<TensorImpl<T>>& target, Tensor<T> g);
     void finish();
     void abandon();
