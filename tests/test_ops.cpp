@@ -57,6 +57,7 @@ const std::vector<Sample>& samples() {
         {Op::exp, {{3, 4}}, D::smooth, [](const Args& x) { return exp(x[0]); }},
         {Op::log, {{3, 4}}, D::positive, [](const Args& x) { return log(x[0]); }},
         {Op::sqrt, {{3, 4}}, D::positive, [](const Args& x) { return sqrt(x[0]); }},
+        {Op::abs, {{3, 4}}, D::smooth, [](const Args& x) { return abs(x[0]); }},
         {Op::tanh, {{3, 4}}, D::smooth, [](const Args& x) { return tanh(x[0]); }},
         {Op::sigmoid, {{3, 4}}, D::smooth, [](const Args& x) { return sigmoid(x[0]); }},
         {Op::relu, {{3, 4}}, D::smooth, [](const Args& x) { return relu(x[0]); }},
@@ -258,4 +259,13 @@ TEST_CASE("the op table's rules use its notation: G arrives, each input's gradie
             CHECK((rule.find("dY") != std::string::npos || rule.find("dA_prev") != std::string::npos ||
                    rule.find("dS") != std::string::npos));
     }
+}
+
+TEST_CASE("abs: the gradient at 0 is the subgradient 0, elsewhere the sign") {
+    Tensor<double> x(Array<double>{-2.0, 0.0, 3.0}, true);
+    sum(abs(x)).backward();
+    CHECK(x.grad()(0) == -1.0);
+    CHECK(x.grad()(1) == 0.0);
+    CHECK(x.grad()(2) == 1.0);
+    CHECK(abs(x).value()(0) == 2.0);
 }

@@ -165,6 +165,20 @@ Tensor<T> sqrt(const Tensor<T>& x) {
 template Tensor<float> sqrt(const Tensor<float>&);
 template Tensor<double> sqrt(const Tensor<double>&);
 
+template <class T>
+Tensor<T> abs(const Tensor<T>& x) {
+    detail::require_defined(Op::abs, x, "input");
+    Array<T> out = kernels::map(x.value(), [](T v) { return std::abs(v); });
+    auto rule = [](const BackwardContext<T>& c) -> InputGrads<T> {
+        // dX = G * sign(X); at X = 0 any value in [-1, 1] is a subgradient: 0 is taken
+        Array<T> sign = kernels::map(c.input(0).value(), [](T v) { return T((v > 0) - (v < 0)); });
+        return {mul(c.grad, constant(std::move(sign)))};
+    };
+    return make_result<T>(Op::abs, std::move(out), {&x}, rule);
+}
+template Tensor<float> abs(const Tensor<float>&);
+template Tensor<double> abs(const Tensor<double>&);
+
 namespace {
 // Share of the gradient that goes to `a` for max(a, b): 1 where a wins, 1/2 at ties.
 template <class T>

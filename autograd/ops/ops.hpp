@@ -20,6 +20,8 @@ template <class T> Tensor<T> pow(const Tensor<T>& x, T p);
 template <class T> Tensor<T> exp(const Tensor<T>& x);
 template <class T> Tensor<T> log(const Tensor<T>& x);
 template <class T> Tensor<T> sqrt(const Tensor<T>& x);
+/// |x|; its derivative sign(x) is taken as 0 at 0 (a subgradient, as PyTorch).
+template <class T> Tensor<T> abs(const Tensor<T>& x);
 /// Elementwise max/min of two tensors (broadcasting); at ties each input gets half.
 template <class T> Tensor<T> maximum(const Tensor<T>& a, const Tensor<T>& b);
 template <class T> Tensor<T> minimum(const Tensor<T>& a, const Tensor<T>& b);
