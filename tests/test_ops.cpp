@@ -61,6 +61,7 @@ const std::vector<Sample>& samples() {
         {Op::tanh, {{3, 4}}, D::smooth, [](const Args& x) { return tanh(x[0]); }},
         {Op::sigmoid, {{3, 4}}, D::smooth, [](const Args& x) { return sigmoid(x[0]); }},
         {Op::relu, {{3, 4}}, D::smooth, [](const Args& x) { return relu(x[0]); }},
+        {Op::softplus, {{3, 4}}, D::smooth, [](const Args& x) { return softplus(x[0]); }},
         {Op::leaky_relu, {{3, 4}}, D::smooth, [](const Args& x) { return leaky_relu(x[0]); }},
         {Op::leaky_relu, {{3, 4}}, D::smooth, [](const Args& x) { return leaky_relu(x[0], 0.2); }},
         {Op::clip, {{3, 4}}, D::smooth, [](const Args& x) { return clip(x[0], -1.0, 1.0); }},
@@ -268,4 +269,16 @@ TEST_CASE("abs: the gradient at 0 is the subgradient 0, elsewhere the sign") {
     CHECK(x.grad()(1) == 0.0);
     CHECK(x.grad()(2) == 1.0);
     CHECK(abs(x).value()(0) == 2.0);
+}
+
+TEST_CASE_TEMPLATE("softplus is finite, with finite gradients, at +-1000", T, float, double) {
+    Tensor<T> x(Array<T>{T(-1000), T(0), T(1000)}, true);
+    const Tensor<T> y = softplus(x);
+    CHECK(y.value()(0) == T(0));
+    CHECK(y.value()(1) == doctest::Approx(std::log(2.0)));
+    CHECK(y.value()(2) == T(1000));
+    sum(y).backward();
+    CHECK(x.grad()(0) == T(0)); // sigmoid(-1000)
+    CHECK(x.grad()(1) == doctest::Approx(0.5));
+    CHECK(x.grad()(2) == T(1)); // sigmoid(1000)
 }

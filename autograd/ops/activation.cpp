@@ -70,6 +70,19 @@ template Tensor<float> relu(const Tensor<float>&);
 template Tensor<double> relu(const Tensor<double>&);
 
 template <class T>
+Tensor<T> softplus(const Tensor<T>& x) {
+    detail::require_defined(Op::softplus, x, "input");
+    // log(1 + e^v) = max(v, 0) + log1p(e^-|v|): e^-|v| <= 1 never overflows (v = +-1000).
+    Array<T> out = map(x.value(), [](T v) { return std::max(v, T(0)) + std::log1p(std::exp(-std::abs(v))); });
+    auto rule = [](const BackwardContext<T>& c) -> InputGrads<T> {
+        return {mul(c.grad, sigmoid(c.input(0)))}; // dX = G * e^X / (1 + e^X) = G * sigmoid(X)
+    };
+    return make_result<T>(Op::softplus, std::move(out), {&x}, rule);
+}
+template Tensor<float> softplus(const Tensor<float>&);
+template Tensor<double> softplus(const Tensor<double>&);
+
+template <class T>
 Tensor<T> leaky_relu(const Tensor<T>& x, T slope) {
     detail::require_defined(Op::leaky_relu, x, "input");
     OpParams params;

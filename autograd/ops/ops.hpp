@@ -34,6 +34,8 @@ template <class T> Tensor<T> tanh(const Tensor<T>& x);
 template <class T> Tensor<T> sigmoid(const Tensor<T>& x);
 /// max(x, 0); its derivative at 0 is taken as 0 (as PyTorch).
 template <class T> Tensor<T> relu(const Tensor<T>& x);
+/// log(1 + e^x), written max(x, 0) + log1p(e^-|x|): finite values and gradients for any x.
+template <class T> Tensor<T> softplus(const Tensor<T>& x);
 /// x for x > 0, slope * x otherwise (the course and PyTorch use slope 0.01).
 template <class T> Tensor<T> leaky_relu(const Tensor<T>& x, T slope = T(0.01));
 /// Backward helpers, ops themselves so that second derivatives exist:
