@@ -41,7 +41,8 @@ private:
 template <class T>
 bool all_finite(const Array<T>& value) {
     for (const T& v : value)
-        if (!std::isfinite(v)) return false;
+        if (!std::isfinite(v))
+            return false;
     return true;
 }
 

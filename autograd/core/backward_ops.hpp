@@ -9,7 +9,9 @@
 
 namespace xgrad {
 
-template <class T> Tensor<T> add(const Tensor<T>& a, const Tensor<T>& b);
-template <class T> Tensor<T> sum_to(const Tensor<T>& x, const Shape& shape);
+template <class T>
+Tensor<T> add(const Tensor<T>& a, const Tensor<T>& b);
+template <class T>
+Tensor<T> sum_to(const Tensor<T>& x, const Shape& shape);
 
 } // namespace xgrad

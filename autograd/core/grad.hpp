@@ -13,7 +13,7 @@ namespace xgrad {
 template <class T>
 std::vector<Tensor<T>> grad(const std::vector<Tensor<T>>& outputs,
                             const std::vector<Tensor<T>>& inputs,
-                            const std::vector<Tensor<T>>& seeds = {},
-                            bool retain_graph = false, bool create_graph = false);
+                            const std::vector<Tensor<T>>& seeds = {}, bool retain_graph = false,
+                            bool create_graph = false);
 
 } // namespace xgrad

@@ -9,7 +9,8 @@ namespace xgrad::kernels {
 // assignment of an array into a temporary the size of the gradient first.
 template <class T>
 inline void add_in_place(T* s, const T* g, std::size_t n) {
-    for (std::size_t i = 0; i < n; ++i) s[i] += g[i];
+    for (std::size_t i = 0; i < n; ++i)
+        s[i] += g[i];
 }
 
 } // namespace xgrad::kernels

@@ -18,7 +18,8 @@ inline T cross_entropy_sum(const T* z, const T* y, std::size_t n, T* s) {
     for (std::size_t i = 0; i < n; ++i) {
         const T e = std::exp(-std::abs(z[i]));
         total += std::max(z[i], T(0)) - z[i] * y[i] + std::log1p(e);
-        if (s) s[i] = sigmoid_given_exp(z[i], e);
+        if (s)
+            s[i] = sigmoid_given_exp(z[i], e);
     }
     return total;
 }
@@ -27,7 +28,8 @@ inline T cross_entropy_sum(const T* z, const T* y, std::size_t n, T* s) {
 // same order, of the recorded rule's four ops, as one loop with one buffer.
 template <class T>
 inline void cross_entropy_dZ(T g, const T* s, const T* y, T scale, std::size_t n, T* dZ) {
-    for (std::size_t i = 0; i < n; ++i) dZ[i] = g * ((s[i] - y[i]) * scale);
+    for (std::size_t i = 0; i < n; ++i)
+        dZ[i] = g * ((s[i] - y[i]) * scale);
 }
 
 } // namespace xgrad::kernels

@@ -26,13 +26,14 @@ inline void gemm(bool ta, bool tb, std::size_t m, std::size_t n, std::size_t k, 
 // C = op(A) op(B) + beta C into `out`, whose shape the caller checked: (rows of op(A),
 // cols of op(B)).
 template <class T>
-inline void product(const Array<T>& a, bool ta, const Array<T>& b, bool tb, T beta,
-                    Array<T>& out) {
+inline void product(const Array<T>& a, bool ta, const Array<T>& b, bool tb, T beta, Array<T>& out) {
     const std::size_t m = out.shape()[0], n = out.shape()[1];
     const std::size_t k = ta ? a.shape()[0] : a.shape()[1];
-    if (m == 0 || n == 0) return;
+    if (m == 0 || n == 0)
+        return;
     if (k == 0) { // BLAS leaves C alone when k = 0; the empty sum is 0
-        if (beta == T(0)) out.fill(T(0));
+        if (beta == T(0))
+            out.fill(T(0));
         return;
     }
     gemm(ta, tb, m, n, k, a.data(), a.shape()[1], b.data(), b.shape()[1], beta, out.data());
@@ -42,7 +43,8 @@ inline void product(const Array<T>& a, bool ta, const Array<T>& b, bool tb, T be
 template <class T>
 inline void fill_rows(Array<T>& Z, const T* b) {
     const std::size_t n = Z.shape()[0], m = Z.shape()[1];
-    for (std::size_t i = 0; i < n; ++i) std::fill_n(Z.data() + i * m, m, b[i]);
+    for (std::size_t i = 0; i < n; ++i)
+        std::fill_n(Z.data() + i * m, m, b[i]);
 }
 
 } // namespace xgrad::kernels

@@ -18,7 +18,8 @@ namespace xgrad::kernels {
 template <class T>
 inline Array<T> new_array(const Shape& shape) {
     std::size_t size = 1;
-    for (std::size_t extent : shape) size *= extent;
+    for (std::size_t extent : shape)
+        size *= extent;
     if (size * sizeof(T) >= buffer_cache_min_bytes)
         if (std::optional<Array<T>> cached = take_cached_buffer<T>(shape, size))
             return std::move(*cached);

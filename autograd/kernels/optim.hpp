@@ -10,7 +10,8 @@ namespace xgrad::kernels {
 // W := W - alpha dW
 template <class T>
 inline void gradient_descent_update(T* w, const T* g, std::size_t n, T alpha) {
-    for (std::size_t i = 0; i < n; ++i) w[i] -= alpha * g[i];
+    for (std::size_t i = 0; i < n; ++i)
+        w[i] -= alpha * g[i];
 }
 
 // v := beta v + (1 - beta) dW;  W := W - alpha v

@@ -21,7 +21,8 @@ namespace xgrad::kernels {
 template <class T>
 inline T sum_all(const Array<T>& x) {
     T total = 0;
-    for (const T v : x) total += v;
+    for (const T v : x)
+        total += v;
     return total;
 }
 
@@ -34,7 +35,8 @@ inline Array<T> sum_matrix(const Array<T>& x, std::size_t axis) {
         Array<T> out = Array<T>::from_shape({n, std::size_t(1)});
         for (std::size_t i = 0; i < n; ++i, p += m) {
             T s = 0;
-            for (std::size_t j = 0; j < m; ++j) s += p[j];
+            for (std::size_t j = 0; j < m; ++j)
+                s += p[j];
             out.data()[i] = s;
         }
         return out;
@@ -43,7 +45,8 @@ inline Array<T> sum_matrix(const Array<T>& x, std::size_t axis) {
     T* o = out.data();
     std::fill_n(o, m, T(0));
     for (std::size_t i = 0; i < n; ++i, p += m)
-        for (std::size_t j = 0; j < m; ++j) o[j] += p[j];
+        for (std::size_t j = 0; j < m; ++j)
+            o[j] += p[j];
     return out;
 }
 
@@ -53,8 +56,10 @@ template <class T>
 inline Array<T> sum_axes(const Array<T>& x, const std::vector<std::size_t>& axes,
                          const Shape& shape) {
     Array<T> out = [&]() -> Array<T> {
-        if (x.dimension() == 2 && axes.size() == 1) return sum_matrix(x, axes[0]);
-        if (x.size() == 0) return xt::zeros<T>(shape);
+        if (x.dimension() == 2 && axes.size() == 1)
+            return sum_matrix(x, axes[0]);
+        if (x.size() == 0)
+            return xt::zeros<T>(shape);
         return xt::sum(x, axes, xt::evaluation_strategy::immediate);
     }();
     out.reshape(shape);
@@ -64,7 +69,8 @@ inline Array<T> sum_axes(const Array<T>& x, const std::vector<std::size_t>& axes
 // x - max(x, axis): exp of it never overflows. An empty x stays empty.
 template <class T>
 inline Array<T> minus_max(const Array<T>& x, std::size_t axis) {
-    if (x.size() == 0) return x;
+    if (x.size() == 0)
+        return x;
     Array<T> top = xt::amax(x, {axis}, xt::keep_dims | xt::evaluation_strategy::immediate);
     return x - top;
 }
