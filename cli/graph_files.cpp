@@ -1,6 +1,6 @@
 #include "cli/graph_files.hpp"
 
-#include "tools/render.hpp"
+#include "autograd/inspect/render.hpp"
 
 #include <algorithm>
 #include <cerrno>

@@ -33,7 +33,7 @@ int main(int argc, char** argv) {
     Tensor<double> b(xt::zeros<double>({std::size_t(1), std::size_t(1)}), true, "b");
 
     // A = sigmoid(w^T X + b), J = -1/m sum(Y log A + (1 - Y) log(1 - A))
-    auto propagate = [&](const Tensor<double>& X, const Tensor<double>& Y) {
+    auto propagate = [&] {
         const Tensor<double> A = sigmoid(matmul(w, X, /*transpose_a=*/true) + b);
         return -mean(Y * log(A) + (1.0 - Y) * log(1.0 - A));
     };
@@ -42,7 +42,7 @@ int main(int argc, char** argv) {
     const int num_iterations = 300;
     const auto start = std::chrono::steady_clock::now();
     for (int i = 0; i < num_iterations; ++i) {
-        const Tensor<double> cost = propagate(X, Y);
+        const Tensor<double> cost = propagate();
         cost.backward(); // dw and db land in w.grad() and b.grad()
 
         if (i == 0) {

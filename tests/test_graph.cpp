@@ -3,7 +3,7 @@
 #include "autograd/autograd.hpp"
 #include "autograd/inspect/inspect.hpp"
 #include "cli/graph_files.hpp"
-#include "tools/render.hpp"
+#include "autograd/inspect/render.hpp"
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>

@@ -27,7 +27,7 @@ ROOMS = {
     "plot": ["io"],
     "checkpoint": ["nn", "io"],
     "course": ["nn", "io", "random"],
-    "cli": ["course", "checkpoint", "plot", "io", "nn", "autograd/inspect"],
+    "cli": ["course", "checkpoint", "plot", "io", "nn"],
     "tools": ["cli"],  # scripts, and what is left at the edge
     "tests": ["tools"],
     "bench": ["tools"],

@@ -149,8 +149,8 @@ Tensor<T> leaky_relu_grad(const Tensor<T>& g, const Tensor<T>& x, T slope) {
     Array<T> out = zip(g.value(), x.value(), [slope](T h, T s) { return s > 0 ? h : slope * h; });
     auto rule = [](const BackwardContext<T>& c) -> InputGrads<T> {
         // A = H * (S > 0 ? 1 : slope): dH = G * (S > 0 ? 1 : slope), dS = 0
-        const T slope = static_cast<T>(c.params().slope);
-        return {c.needs(0) ? leaky_relu_grad(c.grad, c.input(1), slope) : Tensor<T>(), Tensor<T>()};
+        const T s = static_cast<T>(c.params().slope);
+        return {c.needs(0) ? leaky_relu_grad(c.grad, c.input(1), s) : Tensor<T>(), Tensor<T>()};
     };
     return make_result<T>(Op::leaky_relu_grad, std::move(out), {&g, &x}, rule, params);
 }

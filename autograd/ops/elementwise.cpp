@@ -121,8 +121,8 @@ Tensor<T> pow(const Tensor<T>& x, T p) {
     params.exponent = p;
     Array<T> out = xt::pow(x.value(), p);
     auto rule = [](const BackwardContext<T>& c) -> InputGrads<T> {
-        const T p = static_cast<T>(c.params().exponent);
-        return {mul(c.grad, mul_scalar(pow(c.input(0), p - 1), p))}; // dX = G * p X^(p-1)
+        const T e = static_cast<T>(c.params().exponent);
+        return {mul(c.grad, mul_scalar(pow(c.input(0), e - 1), e))}; // dX = G * p X^(p-1)
     };
     return make_result<T>(Op::pow, std::move(out), {&x}, rule, params);
 }
@@ -231,8 +231,8 @@ Tensor<T> clip(const Tensor<T>& x, T lo, T hi) {
     auto rule = [](const BackwardContext<T>& c) -> InputGrads<T> {
         // dX = G * (lo <= X <= hi): 1 inside, 0 where clipped
         const auto& X = c.input(0).value();
-        const T lo = static_cast<T>(c.params().lo), hi = static_cast<T>(c.params().hi);
-        return {mul(c.grad, constant<T>(xt::cast<T>(X >= lo && X <= hi)))};
+        const OpParams& p = c.params();
+        return {mul(c.grad, constant<T>(xt::cast<T>(X >= T(p.lo) && X <= T(p.hi))))};
     };
     return make_result<T>(Op::clip, std::move(out), {&x}, rule, params);
 }

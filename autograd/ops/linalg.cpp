@@ -76,9 +76,9 @@ Tensor<T> linear(const Tensor<T>& W, const Tensor<T>& A, const Tensor<T>& b) {
     kernels::product(W.value(), false, A.value(), false, T(1), Z);
     auto rule = [](const BackwardContext<T>& c) -> InputGrads<T> {
         const Tensor<T>& dZ = c.grad;
-        const Tensor<T> W = c.input(0), A_prev = c.input(1);
+        const Tensor<T> W_l = c.input(0), A_prev = c.input(1);
         return {c.needs(0) ? matmul(dZ, A_prev, false, true) : Tensor<T>(), // dW = dZ A_prev^T
-                c.needs(1) ? matmul(W, dZ, true, false) : Tensor<T>(),      // dA_prev = W^T dZ
+                c.needs(1) ? matmul(W_l, dZ, true, false) : Tensor<T>(),    // dA_prev = W^T dZ
                 c.needs(2) ? sum(dZ, 1, true) : Tensor<T>()};               // db = sum(dZ, axis=1)
     };
     return make_result<T>(Op::linear, std::move(Z), {&W, &A, &b}, rule);

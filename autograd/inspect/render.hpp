@@ -1,5 +1,5 @@
 #pragma once
-// Drawing DOT text (autograd/inspect.hpp's to_dot) with Graphviz's `dot` program.
+// Drawing DOT text (autograd/inspect/dot.hpp's to_dot) with Graphviz's `dot` program.
 //
 // `dot` comes from the Debian package graphviz. It is run directly (no shell), with the
 // DOT text in a temporary file; when it is not installed, render() says so and how to

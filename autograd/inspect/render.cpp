@@ -1,4 +1,4 @@
-#include "tools/render.hpp"
+#include "autograd/inspect/render.hpp"
 
 #include <cerrno>
 #include <cstdio>
