@@ -6,8 +6,8 @@ const std::vector<Assignment>& assignments() {
     static const std::vector<Assignment> table = {
         {"c1w3-planar", "Course 1 week 3: Planar data classification with one hidden layer", "",
          c1w3_planar},
-        {"c1w4-step-by-step", "Course 1 week 4: Building your Deep Neural Network: Step by Step", "",
-         c1w4_step_by_step},
+        {"c1w4-step-by-step", "Course 1 week 4: Building your Deep Neural Network: Step by Step",
+         "", c1w4_step_by_step},
     };
     return table;
 }
