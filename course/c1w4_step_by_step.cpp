@@ -100,7 +100,9 @@ void c1w4_step_by_step(Notebook& nb) {
         const Array<double> Y = {{1, 1, 0}}, AL = {{.8, .9, 0.4}};
         nb.line("cost = " + python_float(reference::compute_cost(AL, Y)),
                 "cost = 0.2797765635793422", 1e-16,
-                "the same formula; the last bit may differ (the sum's order)");
+                "one bit: the notebook adds two np.dot products, Y.log(AL)^T and "
+                "(1-Y).log(1-AL)^T; compute_cost one sum over every entry (numpy's own one sum "
+                "gives ...423 too)");
     }
 
     nb.section("6.1 - Linear backward (linear_backward_test_case: seed 1)");
