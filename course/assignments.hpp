@@ -27,4 +27,9 @@ const Assignment* find_assignment(std::string_view name);
 
 // The assignments themselves, one file each.
 
+/// Course 1 week 3, planar data classification with one hidden layer (course/c1w3_planar.cpp).
+void c1w3_planar(Notebook& notebook);
+/// Course 1 week 4, building a deep neural network step by step (course/c1w4_step_by_step.cpp).
+void c1w4_step_by_step(Notebook& notebook);
+
 } // namespace xgrad::course

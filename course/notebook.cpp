@@ -14,8 +14,8 @@ namespace xgrad::course {
 
 namespace {
 
-// One value as numpy prints it at `precision`: rounded, trailing zeros (and a bare '.') kept
-// as "0." the way numpy writes whole numbers ("[[0.]]").
+// One value as numpy prints it in its positional mode at `precision`: rounded, trailing zeros
+// dropped but the point kept ("0.", "-0." for negative zero, "0.0043651").
 std::string numpy_value(double v, int precision) {
     if (std::isnan(v))
         return "nan";
@@ -28,15 +28,110 @@ std::string numpy_value(double v, int precision) {
         while (!s.empty() && s.back() == '0')
             s.pop_back();
     }
-    if (s == "-0.")
-        s = "0.";
     return s;
+}
+
+// A value in numpy's exponent mode, split as numpy lines the parts up: "-1", "02420756", "-06".
+struct Scientific {
+    std::string integer, fraction, exponent;
+};
+
+// The fewest mantissa digits that read back as v, at most `precision` after the point (numpy's
+// unique=True), trailing zeros dropped.
+Scientific numpy_scientific(double v, int precision) {
+    char buffer[64];
+    for (int digits = 0; digits <= precision; ++digits) {
+        std::snprintf(buffer, sizeof buffer, "%.*e", digits, v);
+        if (std::strtod(buffer, nullptr) == v)
+            break;
+    }
+    const std::string s = buffer; // the last one tried: `precision` digits when none read back
+    const std::size_t e = s.find('e'), dot = s.find('.');
+    Scientific out;
+    out.integer = s.substr(0, std::min(dot, e));
+    out.fraction = dot < e ? s.substr(dot + 1, e - dot - 1) : "";
+    while (!out.fraction.empty() && out.fraction.back() == '0')
+        out.fraction.pop_back();
+    out.exponent = s.substr(e + 1);
+    return out;
+}
+
+// numpy's choice of mode (arrayprint's FloatingFormat): exponents when a finite non-zero entry
+// is >= 1e8 or < 1e-4 in size, or the largest is over 1000 times the smallest.
+bool numpy_uses_exponents(const Array<double>& a) {
+    double lo = INFINITY, hi = 0;
+    for (double v : a) {
+        if (std::isfinite(v) && v != 0) {
+            lo = std::min(lo, std::abs(v));
+            hi = std::max(hi, std::abs(v));
+        }
+    }
+    return hi > 0 && (hi >= 1e8 || lo < 1e-4 || hi / lo > 1e3);
+}
+
+// Every entry's text, padded as numpy pads them so that columns line up: positional entries
+// to the widest integer part (spaces on the left) and the widest fraction (spaces on the
+// right); exponent entries to the widest integer part, the longest fraction (zeros) and the
+// longest exponent (zeros); nan and inf right-aligned in that width.
+std::vector<std::string> numpy_entries(const Array<double>& a, int precision) {
+    std::vector<std::string> text(a.size());
+    std::size_t left = 0, right = 0, special = 0; // right: the point and what follows it
+    if (!numpy_uses_exponents(a)) {
+        for (std::size_t i = 0; i < a.size(); ++i) {
+            text[i] = numpy_value(a.data()[i], precision);
+            if (!std::isfinite(a.data()[i])) {
+                special = std::max(special, text[i].size());
+                continue;
+            }
+            const std::size_t dot = std::min(text[i].find('.'), text[i].size());
+            left = std::max(left, dot);
+            right = std::max(right, text[i].size() - dot);
+        }
+        left = std::max(left, special > right ? special - right : 0);
+        for (std::size_t i = 0; i < a.size(); ++i) {
+            std::string& s = text[i];
+            if (!std::isfinite(a.data()[i])) {
+                s = std::string(left + right - s.size(), ' ') + s;
+                continue;
+            }
+            const std::size_t dot = std::min(s.find('.'), s.size());
+            s = std::string(left - dot, ' ') + s + std::string(right - (s.size() - dot), ' ');
+        }
+        return text;
+    }
+    std::vector<Scientific> parts(a.size());
+    std::size_t fraction = 0, exponent = 2;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        const double v = a.data()[i];
+        if (!std::isfinite(v)) {
+            text[i] = numpy_value(v, precision);
+            special = std::max(special, text[i].size());
+            continue;
+        }
+        parts[i] = numpy_scientific(v, precision);
+        fraction = std::max(fraction, parts[i].fraction.size());
+        exponent = std::max(exponent, parts[i].exponent.size() - 1);
+        left = std::max(left, parts[i].integer.size());
+    }
+    right = 1 + fraction + 2 + exponent; // ".", the fraction, "e", the sign, the exponent
+    left = std::max(left, special > right ? special - right : 0);
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        if (!std::isfinite(a.data()[i])) {
+            text[i] = std::string(left + right - text[i].size(), ' ') + text[i];
+            continue;
+        }
+        const Scientific& p = parts[i];
+        text[i] = std::string(left - p.integer.size(), ' ') + p.integer + "." + p.fraction +
+                  std::string(fraction - p.fraction.size(), '0') + "e" + p.exponent.substr(0, 1) +
+                  std::string(exponent - (p.exponent.size() - 1), '0') + p.exponent.substr(1);
+    }
+    return text;
 }
 
 } // namespace
 
 std::string numpy_str(const Array<double>& a, int precision) {
-    if (a.dimension() != 2) {
+    if (a.dimension() == 0 || a.dimension() > 2) {
         std::ostringstream out;
         out << '[';
         for (std::size_t i = 0; i < a.size(); ++i)
@@ -44,30 +139,20 @@ std::string numpy_str(const Array<double>& a, int precision) {
         out << ']';
         return out.str();
     }
-    // numpy pads every entry to the widest integer part (on the left) and the widest fraction
-    // (on the right), so columns line up.
-    std::vector<std::string> text(a.size());
-    std::size_t left = 0, right = 0;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        text[i] = numpy_value(a.data()[i], precision);
-        const std::size_t dot = std::min(text[i].find('.'), text[i].size());
-        left = std::max(left, dot);
-        right = std::max(right, text[i].size() - dot);
-    }
+    const std::vector<std::string> text = numpy_entries(a, precision);
+    const std::size_t rows = a.dimension() == 2 ? a.shape()[0] : 1;
+    const std::size_t cols = a.dimension() == 2 ? a.shape()[1] : a.shape()[0];
     std::ostringstream out;
-    const std::size_t rows = a.shape()[0], cols = a.shape()[1];
-    out << '[';
+    if (a.dimension() == 2)
+        out << '[';
     for (std::size_t r = 0; r < rows; ++r) {
         out << (r ? "\n [" : "[");
-        for (std::size_t c = 0; c < cols; ++c) {
-            const std::string& s = text[r * cols + c];
-            const std::size_t dot = std::min(s.find('.'), s.size());
-            out << (c ? " " : "") << std::string(left - dot, ' ') << s
-                << std::string(right - (s.size() - dot), ' ');
-        }
+        for (std::size_t c = 0; c < cols; ++c)
+            out << (c ? " " : "") << text[r * cols + c];
         out << ']';
     }
-    out << ']';
+    if (a.dimension() == 2)
+        out << ']';
     return out.str();
 }
 

@@ -19,8 +19,11 @@
 
 namespace xgrad::course {
 
-/// numpy's str() of a 2-D array at its default precision (8 decimals, trailing zeros dropped
-/// and padded to line up): "[[ 0.01788628  0.0043651 ]\n [-0.00354759 -0.00082741]]".
+/// numpy's str() of a 1-D or 2-D array at its default precision (8 decimals, trailing zeros
+/// dropped and padded to line up): "[[ 0.01788628  0.0043651 ]\n [-0.00354759 -0.00082741]]",
+/// and in numpy's exponent form when an entry is under 1e-4 or from 1e8 in size or the entries
+/// span more than a factor 1000: "[[-1.02420756e-06]\n [ 1.27373948e-05]]". Rows are not
+/// wrapped at numpy's 75 characters.
 std::string numpy_str(const Array<double>& a, int precision = 8);
 /// Python's "%.{decimals}f" (the notebooks' "Cost after iteration %i: %f" uses 6).
 std::string fixed(double value, int decimals = 6);

@@ -495,3 +495,21 @@ TEST_CASE("xgrad check refuses NaN in X, labels not 0/1, rank-1 arrays, naming f
         CHECK(contains(r.err, (dir / "params" / "W2.npy").string() + ": W2[0, 1] is nan"));
     }
 }
+
+TEST_CASE("xgrad course lists the assignments and runs one; an unknown name is a usage error") {
+    const Run list = run_xgrad("course");
+    CHECK(list.exit_code == 0);
+    CHECK(contains(list.out, "c1w3-planar"));
+    CHECK(contains(list.out, "c1w4-step-by-step"));
+
+    const Run step = run_xgrad("course c1w4-step-by-step");
+    CHECK(step.exit_code == 0);
+    CHECK(
+        contains(step.out, "W1 = [[ 0.01788628  0.0043651   0.00096497 -0.01863493 -0.00277388]"));
+    CHECK(contains(step.out, "lines agree with the notebook"));
+    CHECK(!contains(step.out, "DIFFERS"));
+
+    const Run unknown = run_xgrad("course c9w9-nothing");
+    CHECK(unknown.exit_code == 2);
+    CHECK(contains(unknown.err, "no assignment 'c9w9-nothing'"));
+}
