@@ -5,7 +5,7 @@
 #include "bench.hpp"
 #include "memory.hpp"
 
-#include "autograd/buffer_cache.hpp"
+#include "autograd/kernels/buffer_cache.hpp"
 
 #include <algorithm>
 #include <cblas.h>

@@ -17,6 +17,9 @@ int check_command(const Flags& flags);
 /// `xgrad graph`: a network's computation graph as files (cli/graph.hpp does the work).
 Flags graph_flags();
 int graph_command(const Flags& flags);
+/// `xgrad course`: the course's assignments, beside the notebooks' expected outputs.
+Flags course_flags();
+int course_command(const Flags& flags);
 /// `xgrad demo`: train, compare gradients, show the graph: the README's main job.
 Flags demo_flags();
 int demo_command(const Flags& flags);

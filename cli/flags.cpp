@@ -22,6 +22,12 @@ Flags& Flags::flag(const std::string& name, const std::string& help) {
     return *this;
 }
 
+Flags& Flags::positional(const std::string& name, const std::string& help) {
+    m_specs.push_back(Spec{name, "", "", help, true, true});
+    m_positional = name;
+    return *this;
+}
+
 Flags& Flags::epilogue(std::string text) {
     m_epilogue = std::move(text);
     return *this;
@@ -41,8 +47,12 @@ bool Flags::parse(const std::vector<std::string>& args) {
         const std::string& arg = args[i];
         if (arg == "--help" || arg == "-h")
             return false;
-        if (arg.size() < 3 || arg.compare(0, 2, "--") != 0)
-            throw UsageError("unexpected argument '" + arg + "' (flags start with --)");
+        if (arg.size() < 3 || arg.compare(0, 2, "--") != 0) {
+            if (m_positional.empty() || m_values.count(m_positional))
+                throw UsageError("unexpected argument '" + arg + "' (flags start with --)");
+            m_values[m_positional] = arg;
+            continue;
+        }
         std::string name = arg.substr(2), value;
         bool inline_value = false;
         if (const auto eq = name.find('='); eq != std::string::npos) {
@@ -50,8 +60,9 @@ bool Flags::parse(const std::vector<std::string>& args) {
             name.resize(eq);
             inline_value = true;
         }
-        const auto it = std::find_if(m_specs.begin(), m_specs.end(),
-                                     [&](const Spec& s) { return s.name == name; });
+        const auto it = std::find_if(m_specs.begin(), m_specs.end(), [&](const Spec& s) {
+            return s.name == name && !s.positional;
+        });
         if (it == m_specs.end())
             throw UsageError("unknown flag --" + name);
         if (m_values.count(name))
@@ -138,11 +149,14 @@ std::vector<std::size_t> Flags::sizes(const std::string& name) const {
 
 std::string Flags::usage() const {
     std::ostringstream out;
-    out << "usage: " << m_command << " [flags]\n" << m_summary << "\n\nflags:\n";
+    out << "usage: " << m_command << (m_positional.empty() ? "" : " [" + m_positional + "]")
+        << " [flags]\n"
+        << m_summary << "\n\nflags:\n";
     std::size_t width = 8; // "  --help"
     std::vector<std::string> heads;
     for (const Spec& s : m_specs) {
-        heads.push_back("  --" + s.name + (s.takes_value ? " " + s.value_name : ""));
+        heads.push_back(s.positional ? "  " + s.name
+                                     : "  --" + s.name + (s.takes_value ? " " + s.value_name : ""));
         width = std::max(width, heads.back().size());
     }
     for (std::size_t i = 0; i < m_specs.size(); ++i) {

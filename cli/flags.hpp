@@ -39,6 +39,8 @@ public:
                   const std::string& default_value, const std::string& help);
     /// Declares the switch `--name`.
     Flags& flag(const std::string& name, const std::string& help);
+    /// Declares one optional positional argument, read with text(name): `xgrad course NAME`.
+    Flags& positional(const std::string& name, const std::string& help);
     /// Free text printed after the flags in usage() (examples, conventions).
     Flags& epilogue(std::string text);
 
@@ -71,10 +73,12 @@ private:
     struct Spec {
         std::string name, value_name, default_value, help;
         bool takes_value = true;
+        bool positional = false; // given without --name
     };
     const Spec& spec(const std::string& name) const;
 
     std::string m_command, m_summary, m_epilogue;
+    std::string m_positional; // its name, "" when the command takes none
     std::vector<Spec> m_specs;
     std::map<std::string, std::string> m_values; // what the user gave
 };

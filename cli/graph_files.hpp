@@ -16,7 +16,7 @@
 // Pictures need `dot` (Debian package graphviz). Without it the .dot files are still
 // written and the log says how to draw them; that is not an error.
 
-#include "autograd/inspect.hpp"
+#include "autograd/inspect/inspect.hpp"
 #include "io/file_error.hpp"
 
 #include <iosfwd>

@@ -27,6 +27,8 @@ const Command commands[] = {
      check_flags, check_command},
     {"graph", "write a network's computation graph as text, DOT, JSON and SVG", graph_flags,
      graph_command},
+    {"course", "the course's assignments, each line beside the notebook's", course_flags,
+     course_command},
     {"demo", "train, check the gradients, draw the graph: the tour in one command", demo_flags,
      demo_command},
 };

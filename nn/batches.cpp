@@ -1,6 +1,6 @@
 #include "nn/batches.hpp"
 
-#include "autograd/error.hpp"
+#include "autograd/core/error.hpp"
 
 #include <algorithm>
 #include <cmath>

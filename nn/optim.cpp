@@ -1,5 +1,7 @@
 #include "nn/optim.hpp"
 
+#include "autograd/kernels/optim.hpp"
+
 #include <cmath>
 #include <stdexcept>
 
@@ -58,10 +60,8 @@ void GradientDescent<T>::step() {
     const T alpha = this->m_learning_rate;
     for (auto& p : this->m_parameters) {
         if (!p.tensor.has_grad()) continue;
-        T* w = p.tensor.data().data();
-        const T* g = p.tensor.grad().data();
-        const std::size_t n = p.tensor.size();
-        for (std::size_t i = 0; i < n; ++i) w[i] -= alpha * g[i]; // W := W - alpha dW
+        kernels::gradient_descent_update(p.tensor.data().data(), p.tensor.grad().data(),
+                                         p.tensor.size(), alpha);
     }
 }
 
@@ -76,14 +76,8 @@ void Momentum<T>::step() {
     for (std::size_t k = 0; k < this->m_parameters.size(); ++k) {
         auto& p = this->m_parameters[k];
         if (!p.tensor.has_grad()) continue;
-        T* w = p.tensor.data().data();
-        const T* g = p.tensor.grad().data();
-        T* v = m_v[k].data();
-        const std::size_t n = p.tensor.size();
-        for (std::size_t i = 0; i < n; ++i) {
-            v[i] = beta * v[i] + (T(1) - beta) * g[i];
-            w[i] -= alpha * v[i];
-        }
+        kernels::momentum_update(p.tensor.data().data(), p.tensor.grad().data(), m_v[k].data(),
+                                 p.tensor.size(), alpha, beta);
     }
 }
 
@@ -118,17 +112,9 @@ void Adam<T>::step() {
     for (std::size_t k = 0; k < this->m_parameters.size(); ++k) {
         auto& p = this->m_parameters[k];
         if (!p.tensor.has_grad()) continue;
-        T* w = p.tensor.data().data();
-        const T* g = p.tensor.grad().data();
-        T* v = m_v[k].data();
-        T* s = m_s[k].data();
-        const std::size_t n = p.tensor.size();
-        for (std::size_t i = 0; i < n; ++i) {
-            v[i] = beta1 * v[i] + (T(1) - beta1) * g[i];
-            s[i] = beta2 * s[i] + (T(1) - beta2) * g[i] * g[i];
-            const T v_corrected = v[i] / correction1, s_corrected = s[i] / correction2;
-            w[i] -= alpha * v_corrected / (std::sqrt(s_corrected) + eps);
-        }
+        kernels::adam_update(p.tensor.data().data(), p.tensor.grad().data(), m_v[k].data(),
+                             m_s[k].data(), p.tensor.size(), alpha, beta1, beta2, eps, correction1,
+                             correction2);
     }
 }
 

@@ -1,7 +1,7 @@
 // Inspecting graphs: the JSON read back node by node, DOT drawn by Graphviz, the text
 // dump, the broadcast ledger, and step-through backward against backward().
 #include "autograd/autograd.hpp"
-#include "autograd/inspect.hpp"
+#include "autograd/inspect/inspect.hpp"
 #include "cli/graph_files.hpp"
 #include "tools/render.hpp"
 

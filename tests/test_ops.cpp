@@ -1,13 +1,19 @@
-// Every op in autograd/op_list.def against central finite differences in float64.
+// Every op in autograd/core/op_list.def against central finite differences in float64.
 // The sample table below is the test half of the op table: an op without a row fails
 // "every op has a gradient check", so a new op's test is one row away.
 #include "autograd/autograd.hpp"
+#include "autograd/inspect/format.hpp"
+#include "autograd/inspect/inspect.hpp"
+#include "fuzz/op_builder.hpp"
 
 #include <doctest/doctest.h>
 
+#include <cctype>
+#include <fstream>
 #include <map>
 #include <random>
 #include <set>
+#include <sstream>
 
 using namespace xgrad;
 using Args = std::vector<Tensor<double>>;
@@ -51,9 +57,11 @@ const std::vector<Sample>& samples() {
         {Op::exp, {{3, 4}}, D::smooth, [](const Args& x) { return exp(x[0]); }},
         {Op::log, {{3, 4}}, D::positive, [](const Args& x) { return log(x[0]); }},
         {Op::sqrt, {{3, 4}}, D::positive, [](const Args& x) { return sqrt(x[0]); }},
+        {Op::abs, {{3, 4}}, D::smooth, [](const Args& x) { return abs(x[0]); }},
         {Op::tanh, {{3, 4}}, D::smooth, [](const Args& x) { return tanh(x[0]); }},
         {Op::sigmoid, {{3, 4}}, D::smooth, [](const Args& x) { return sigmoid(x[0]); }},
         {Op::relu, {{3, 4}}, D::smooth, [](const Args& x) { return relu(x[0]); }},
+        {Op::softplus, {{3, 4}}, D::smooth, [](const Args& x) { return softplus(x[0]); }},
         {Op::leaky_relu, {{3, 4}}, D::smooth, [](const Args& x) { return leaky_relu(x[0]); }},
         {Op::leaky_relu, {{3, 4}}, D::smooth, [](const Args& x) { return leaky_relu(x[0], 0.2); }},
         {Op::clip, {{3, 4}}, D::smooth, [](const Args& x) { return clip(x[0], -1.0, 1.0); }},
@@ -164,4 +172,113 @@ TEST_CASE("gradcheck catches a wrong gradient") {
     CHECK(result.inputs[0].relative_difference == doctest::Approx(1.0 / 3.0).epsilon(1e-6));
     CHECK(result.inputs[0].worst_entry == 2);
     CHECK(result.report().find("FAIL") != std::string::npos);
+}
+
+namespace {
+// Bytes for the op builder: the low end of every range (pick_value gives 0), false.
+struct LowBytes {
+    template <class I>
+    I ConsumeIntegral() {
+        return I(0);
+    }
+    template <class I>
+    I ConsumeIntegralInRange(I lo, I) {
+        return lo;
+    }
+    bool ConsumeBool() { return false; }
+};
+} // namespace
+
+TEST_CASE("the fuzzer's op builder covers every op of the op table, and exports name it") {
+    const Tensor<double> a(xt::ones<double>({2, 2}), true), b(xt::ones<double>({2, 2}), true),
+        c(xt::ones<double>({2, 1}), true);
+    for (Op op : all_ops()) {
+        const std::string name = op_info(op).name;
+        CAPTURE(name);
+        for (const bool flag : {false, true}) {
+            CAPTURE(flag);
+            LowBytes bytes;
+            try {
+                const Tensor<double> out = fuzzing::build_op(op, bytes, a, b, c, 0, flag);
+                REQUIRE(out.defined());
+                // With flag set, every op is built as itself (without, add may be add_scalar).
+                if (!flag) continue;
+                CHECK(out.op() == op);
+                const Graph graph = inspect(out);
+                CHECK(to_json(graph).find("\"op\": \"" + name + "\"") != std::string::npos);
+                // The text and the picture show the op's caption: its name, or its
+                // parameters for the scalar ops ("+ 0", "^ 0").
+                const std::string caption = detail::op_caption(op, out.params());
+                CHECK(to_text(graph).find(caption) != std::string::npos);
+                CHECK(to_dot(graph).find(caption) != std::string::npos);
+            } catch (const fuzzing::MissingOp& e) {
+                FAIL(e.what());
+            } catch (const Error& e) {
+                // Refused for these shapes or parameters: the op has a case all the same.
+                CHECK_MESSAGE(!flag, e.what());
+            }
+        }
+    }
+}
+
+TEST_CASE("the README's op list names every op of the op table") {
+    std::ifstream file(std::string(XGRAD_SOURCE_DIR) + "/README.md");
+    REQUIRE(file);
+    std::stringstream text;
+    text << file.rdbuf();
+    const std::string readme = text.str();
+    const std::size_t start = readme.find("* Ops (");
+    REQUIRE(start != std::string::npos);
+    const std::string list = readme.substr(start, readme.find("\n* ", start + 1) - start);
+    std::set<std::string> words;
+    std::string word;
+    for (const char ch : list + " ") {
+        if (std::isalnum(static_cast<unsigned char>(ch)) || ch == '_') {
+            word += ch;
+        } else if (!word.empty()) {
+            words.insert(word);
+            word.clear();
+        }
+    }
+    for (Op op : all_ops()) {
+        CAPTURE(op_info(op).name);
+        CHECK(words.count(op_info(op).name) == 1);
+    }
+}
+
+TEST_CASE("the op table's rules use its notation: G arrives, each input's gradient is named") {
+    for (Op op : all_ops()) {
+        const OpInfo& info = op_info(op);
+        CAPTURE(info.name);
+        const std::string rule = info.rule;
+        CHECK(rule.find('G') != std::string::npos);
+        // Each rule names the gradient of its first input: dX, dW (linear), dZ (the loss)
+        // or dH (the *_grad helpers).
+        CHECK((rule.find("dX") != std::string::npos || rule.find("dW") != std::string::npos ||
+               rule.find("dZ") != std::string::npos || rule.find("dH") != std::string::npos));
+        if (info.arity >= 2)
+            CHECK((rule.find("dY") != std::string::npos || rule.find("dA_prev") != std::string::npos ||
+                   rule.find("dS") != std::string::npos));
+    }
+}
+
+TEST_CASE("abs: the gradient at 0 is the subgradient 0, elsewhere the sign") {
+    Tensor<double> x(Array<double>{-2.0, 0.0, 3.0}, true);
+    sum(abs(x)).backward();
+    CHECK(x.grad()(0) == -1.0);
+    CHECK(x.grad()(1) == 0.0);
+    CHECK(x.grad()(2) == 1.0);
+    CHECK(abs(x).value()(0) == 2.0);
+}
+
+TEST_CASE_TEMPLATE("softplus is finite, with finite gradients, at +-1000", T, float, double) {
+    Tensor<T> x(Array<T>{T(-1000), T(0), T(1000)}, true);
+    const Tensor<T> y = softplus(x);
+    CHECK(y.value()(0) == T(0));
+    CHECK(y.value()(1) == doctest::Approx(std::log(2.0)));
+    CHECK(y.value()(2) == T(1000));
+    sum(y).backward();
+    CHECK(x.grad()(0) == T(0)); // sigmoid(-1000)
+    CHECK(x.grad()(1) == doctest::Approx(0.5));
+    CHECK(x.grad()(2) == T(1)); // sigmoid(1000)
 }

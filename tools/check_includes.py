@@ -26,7 +26,8 @@ ROOMS = {
     "io": ["autograd/xtensor", "random"],
     "plot": ["io"],
     "checkpoint": ["nn", "io"],
-    "cli": ["checkpoint", "plot", "io", "nn"],
+    "course": ["nn", "io", "random"],
+    "cli": ["course", "checkpoint", "plot", "io", "nn", "autograd/inspect"],
     "tools": ["cli"],  # scripts, and what is left at the edge
     "tests": ["tools"],
     "bench": ["tools"],

@@ -7,6 +7,7 @@
 // create_graph double backward, sometimes twice. An xgrad::Error is a fine answer to bad
 // input; any other exception, a crash, a hang or a sanitizer report is a finding.
 #include "autograd/autograd.hpp"
+#include "op_builder.hpp"
 
 #include <fuzzer/FuzzedDataProvider.h>
 
@@ -19,6 +20,8 @@
 #include <vector>
 
 using namespace xgrad;
+using xgrad::fuzzing::pick_shape;
+using xgrad::fuzzing::pick_value;
 
 namespace {
 
@@ -35,29 +38,6 @@ void show(const char* what, const Tensor<T>& t) {
 }
 
 template <class T>
-T pick_value(FuzzedDataProvider& in) {
-    static const T table[] = {T(0),    T(1),     T(-1),   T(0.5),  T(-2),  T(3),
-                              T(1e-8), T(-1e-8), T(100),  T(-100), T(0.25), T(7),
-                              std::numeric_limits<T>::max(),
-                              std::numeric_limits<T>::lowest(),
-                              std::numeric_limits<T>::min(),
-                              std::numeric_limits<T>::denorm_min(),
-                              std::numeric_limits<T>::infinity(),
-                              -std::numeric_limits<T>::infinity(),
-                              std::numeric_limits<T>::quiet_NaN()};
-    const std::uint8_t b = in.ConsumeIntegral<std::uint8_t>();
-    if (b < 2 * sizeof(table) / sizeof(table[0])) return table[b % (sizeof(table) / sizeof(table[0]))];
-    return T(static_cast<int>(b) - 160) / T(16); // ordinary values in [-4, 6)
-}
-
-Shape pick_shape(FuzzedDataProvider& in, std::size_t max_rank = 3) {
-    Shape shape;
-    const std::size_t rank = in.ConsumeIntegralInRange<std::size_t>(0, max_rank);
-    for (std::size_t i = 0; i < rank; ++i) shape.push_back(in.ConsumeIntegralInRange<std::size_t>(0, 4));
-    return shape;
-}
-
-template <class T>
 Tensor<T> make_leaf(FuzzedDataProvider& in) {
     Array<T> value = Array<T>::from_shape(pick_shape(in));
     for (T& v : value) v = pick_value<T>(in);
@@ -71,7 +51,7 @@ const Tensor<T>& operand(FuzzedDataProvider& in, const std::vector<Tensor<T>>& p
     return pool[in.ConsumeIntegralInRange<std::size_t>(0, pool.size() - 1)];
 }
 
-// One op of the op table, chosen and parameterised by the bytes.
+// One op of the op table, chosen and parameterised by the bytes (op_builder.hpp).
 template <class T>
 Tensor<T> apply_op(FuzzedDataProvider& in, const std::vector<Tensor<T>>& pool) {
     const std::vector<Op> ops = all_ops();
@@ -85,44 +65,7 @@ Tensor<T> apply_op(FuzzedDataProvider& in, const std::vector<Tensor<T>>& pool) {
         std::fprintf(stderr, "op %s a=%s b=%s c=%s axis=%d flag=%d\n", op_info(op).name,
                      to_string(a.shape()).c_str(), to_string(b.shape()).c_str(),
                      to_string(c.shape()).c_str(), axis, int(flag));
-    switch (op) {
-    case Op::leaf: return a;
-    case Op::add: return flag ? add(a, b) : a + pick_value<T>(in);
-    case Op::sub: return flag ? sub(a, b) : pick_value<T>(in) - a;
-    case Op::mul: return flag ? mul(a, b) : pick_value<T>(in) * a;
-    case Op::div: return flag ? div(a, b) : a / pick_value<T>(in);
-    case Op::neg: return -a;
-    case Op::add_scalar: return add_scalar(a, pick_value<T>(in));
-    case Op::mul_scalar: return mul_scalar(a, pick_value<T>(in));
-    case Op::pow: return pow(a, pick_value<T>(in));
-    case Op::exp: return exp(a);
-    case Op::log: return log(a);
-    case Op::sqrt: return sqrt(a);
-    case Op::tanh: return tanh(a);
-    case Op::sigmoid: return sigmoid(a);
-    case Op::relu: return relu(a);
-    case Op::leaky_relu: return leaky_relu(a, pick_value<T>(in));
-    case Op::clip: return clip(a, pick_value<T>(in), pick_value<T>(in));
-    case Op::maximum: return maximum(a, b);
-    case Op::minimum: return minimum(a, b);
-    case Op::sum: return flag ? sum(a) : sum(a, axis, in.ConsumeBool());
-    case Op::mean: return flag ? mean(a) : mean(a, axis, in.ConsumeBool());
-    case Op::sum_to: return sum_to(a, flag ? b.shape() : pick_shape(in, 4));
-    case Op::broadcast_to: return broadcast_to(a, flag ? b.shape() : pick_shape(in, 4));
-    case Op::transpose: return transpose(a);
-    case Op::reshape: return reshape(a, flag ? b.shape() : pick_shape(in, 4));
-    case Op::matmul: return matmul(a, b, flag, in.ConsumeBool());
-    case Op::linear: return linear(a, b, c);
-    case Op::softmax: return softmax(a, axis);
-    case Op::log_softmax: return log_softmax(a, axis);
-    case Op::bce_with_logits: return binary_cross_entropy_with_logits(a, b);
-    case Op::sigmoid_grad: return sigmoid_grad(a, b);
-    case Op::tanh_grad: return tanh_grad(a, b);
-    case Op::relu_grad: return relu_grad(a, b);
-    case Op::leaky_relu_grad: return leaky_relu_grad(a, b, pick_value<T>(in));
-    }
-    std::fprintf(stderr, "fuzz_graph: op %d missing from the switch\n", static_cast<int>(op));
-    std::abort();
+    return fuzzing::build_op(op, in, a, b, c, axis, flag);
 }
 
 template <class T>

@@ -1,0 +1,115 @@
+#pragma once
+// Tensor: an xtensor array that remembers how it was made.
+//
+// A tensor is a handle (a shared pointer) to its data. A tensor made by an op also
+// holds the op's node (autograd/core/node.hpp): which op, its inputs, its parameters and
+// its backward rule. Every node is also entered on the thread's tape
+// (autograd/core/tape.hpp) in recording order, which backward() walks in reverse.
+
+#include "autograd/core/backward_options.hpp"
+#include "autograd/core/op.hpp"
+#include "autograd/core/op_params.hpp"
+#include "autograd/xtensor.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace xgrad {
+
+template <class T>
+struct TensorImpl;
+
+/// A differentiable tensor holding an `Array<T>`. Copying a Tensor copies the handle.
+template <class T = double>
+class Tensor {
+public:
+    using value_type = T;
+
+    /// An undefined tensor (no data); `defined()` is false.
+    Tensor() = default;
+    /// A leaf holding `value`.
+    explicit Tensor(Array<T> value, bool requires_grad = false, std::string label = {});
+    /// A leaf of the given shape filled with `fill`.
+    static Tensor full(const Shape& shape, T fill, bool requires_grad = false);
+    static Tensor zeros(const Shape& shape, bool requires_grad = false) {
+        return full(shape, T(0), requires_grad);
+    }
+    static Tensor scalar(T value, bool requires_grad = false);
+
+    bool defined() const { return static_cast<bool>(m_impl); }
+
+    // --- data ---
+    const Array<T>& value() const;
+    /// Mutable data, for optimisers and initialisers (not recorded on the tape). Counts as
+    /// an in-place change (see version()).
+    Array<T>& data();
+    const Shape& shape() const;
+    std::size_t dim() const { return shape().size(); }
+    std::size_t size() const;
+    /// The single value of a one-element tensor.
+    T item() const;
+
+    // --- gradient ---
+    bool requires_grad() const;
+    /// Ask for (or stop asking for) a gradient; only on leaves.
+    Tensor& requires_grad(bool flag);
+    /// Whether .grad holds a gradient (leaves after backward, and retain_grad() tensors).
+    bool has_grad() const;
+    /// The accumulated gradient's values; throws if there is none.
+    const Array<T>& grad() const;
+    /// The accumulated gradient as a tensor (differentiable after create_graph).
+    Tensor grad_tensor() const;
+    /// Forget the accumulated gradient.
+    void zero_grad();
+    /// Keep this non-leaf tensor's gradient in .grad after backward (as PyTorch's retain_grad).
+    Tensor& retain_grad();
+    /// The same data, cut off from the graph.
+    Tensor detach() const;
+
+    // --- backward ---
+    using BackwardOptions = xgrad::BackwardOptions;
+    /// Backward from a one-element tensor (the loss), seeded with 1.
+    void backward() const { backward(BackwardOptions{}); }
+    void backward(const BackwardOptions& options) const;
+    /// Backward seeded with `seed` (same shape as this tensor), like the course's dA[L].
+    void backward(const Array<T>& seed, const BackwardOptions& options = {}) const;
+    void backward(const Tensor& seed, const BackwardOptions& options = {}) const;
+
+    // --- identity and graph ---
+    const std::string& label() const;
+    Tensor& label(std::string text);
+    /// The op that made this tensor (Op::leaf for leaves).
+    Op op() const;
+    bool is_leaf() const { return op() == Op::leaf; }
+    /// The op's inputs (empty for leaves and after the node was freed).
+    std::vector<Tensor> inputs() const;
+    /// The shapes the op's inputs had (kept after the node is freed).
+    std::vector<Shape> input_shapes() const;
+    const OpParams& params() const;
+    /// Whether backward already released this node's inputs.
+    bool is_freed() const;
+    /// Position in recording order on the thread's tape (0 for leaves).
+    std::uint64_t sequence() const;
+    /// The scope (e.g. "layer 2 (Dense 4 -> 1)") active when the op ran, or "".
+    const std::string& scope() const;
+    /// How many times data() handed out the values for changing. An op records its inputs'
+    /// versions; backward refuses to run through a tensor changed since, as PyTorch does,
+    /// rather than use values the forward never saw.
+    std::uint32_t version() const;
+    /// Identity of the underlying data, for graph exports.
+    const void* id() const { return m_impl.get(); }
+
+    explicit Tensor(std::shared_ptr<TensorImpl<T>> impl) : m_impl(std::move(impl)) {}
+    const std::shared_ptr<TensorImpl<T>>& impl() const { return m_impl; }
+
+private:
+    TensorImpl<T>& checked(const char* what) const;
+    std::shared_ptr<TensorImpl<T>> m_impl;
+};
+
+extern template class Tensor<float>;
+extern template class Tensor<double>;
+
+} // namespace xgrad

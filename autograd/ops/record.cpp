@@ -1,0 +1,51 @@
+#include "autograd/ops/record.hpp"
+
+#include "autograd/core/anomaly.hpp"
+#include "autograd/core/error.hpp"
+#include "autograd/core/grad_mode.hpp"
+#include "autograd/core/node.hpp"
+#include "autograd/core/scope.hpp"
+#include "autograd/core/tape.hpp"
+
+namespace xgrad::detail {
+
+template <class T>
+Tensor<T> make_result(Op op, Array<T>&& value, std::initializer_list<const Tensor<T>*> inputs,
+                      BackwardFn<T> backward, const OpParams& params) {
+    bool needs_grad = false;
+    if (grad_enabled())
+        for (const Tensor<T>* in : inputs) needs_grad = needs_grad || in->requires_grad();
+    auto impl = std::make_shared<TensorImpl<T>>(std::move(value));
+    if (anomaly_detection_enabled() && !all_finite(impl->value)) {
+        std::string shapes;
+        for (const Tensor<T>* in : inputs) shapes += (shapes.empty() ? "" : ", ") + describe(*in);
+        throw_anomaly(op_info(op).name, "produced",
+                      in_scope("in its output " + to_string(impl->value.shape()) +
+                               " from inputs " + shapes + " (tape position " +
+                               std::to_string(Tape<T>::current().next_sequence()) + ")"));
+    }
+    if (!needs_grad) return Tensor<T>(std::move(impl));
+    impl->requires_grad = true;
+    impl->op = op;
+    impl->backward = backward;
+    impl->params = params;
+    impl->scope = current_scope();
+    std::size_t i = 0;
+    for (const Tensor<T>* in : inputs) {
+        impl->inputs[i] = in->impl();
+        impl->input_shapes[i] = in->shape();
+        impl->input_versions[i] = in->impl()->version;
+        ++i;
+    }
+    impl->n_inputs = static_cast<std::uint8_t>(i);
+    Tape<T>::current().record(impl);
+    return Tensor<T>(std::move(impl));
+}
+
+#define XGRAD_INSTANTIATE(T)                                                                      \
+    template Tensor<T> make_result(Op, Array<T>&&, std::initializer_list<const Tensor<T>*>,       \
+                                   BackwardFn<T>, const OpParams&);
+XGRAD_FOR_EACH_SCALAR(XGRAD_INSTANTIATE)
+#undef XGRAD_INSTANTIATE
+
+} // namespace xgrad::detail
