@@ -9,6 +9,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace xgrad::reference {
 
@@ -108,18 +109,48 @@ std::pair<Array<T>, RegularizationCache<T>> forward_propagation(const Array<T>& 
     return {std::move(A3), std::move(c)};
 }
 
+namespace {
+// np.sum's pairwise summation (numpy's pairwise_sum: 8 accumulators up to 128 values, halves
+// above), so that a sum of many terms rounds as the notebook's does.
+double pairwise_sum(const double* a, std::size_t n) {
+    if (n < 8) {
+        double res = 0.;
+        for (std::size_t i = 0; i < n; ++i)
+            res += a[i];
+        return res;
+    }
+    if (n <= 128) {
+        double r[8];
+        for (std::size_t j = 0; j < 8; ++j)
+            r[j] = a[j];
+        std::size_t i = 8;
+        for (; i < n - (n % 8); i += 8)
+            for (std::size_t j = 0; j < 8; ++j)
+                r[j] += a[i + j];
+        double res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+        for (; i < n; ++i)
+            res += a[i];
+        return res;
+    }
+    std::size_t n2 = n / 2;
+    n2 -= n2 % 8;
+    return pairwise_sum(a, n2) + pairwise_sum(a + n2, n - n2);
+}
+} // namespace
+
 template <class T>
 T compute_cost_nansum(const Array<T>& A3, const Array<T>& Y) {
     require_same_shape("compute_cost", "a3", A3, "Y", Y);
     const double m = static_cast<double>(Y.shape()[1]);
     // logprobs = np.multiply(-np.log(a3), Y) + np.multiply(-np.log(1 - a3), 1 - Y)
     const Array<T> logprobs = (-xt::log(A3)) * Y + (-xt::log(T(1) - A3)) * (T(1) - Y);
-    // cost = 1./m * np.nansum(logprobs)
-    double total = 0;
-    for (const T value : logprobs)
-        if (!std::isnan(value))
-            total += static_cast<double>(value);
-    return static_cast<T>(1. / m * total);
+    // cost = 1./m * np.nansum(logprobs): NaN (0 * inf) counts as 0
+    std::vector<double> terms(logprobs.size());
+    for (std::size_t i = 0; i < terms.size(); ++i) {
+        const double value = static_cast<double>(logprobs.data()[i]);
+        terms[i] = std::isnan(value) ? 0. : value;
+    }
+    return static_cast<T>(1. / m * (0. + pairwise_sum(terms.data(), terms.size())));
 }
 
 template <class T>
