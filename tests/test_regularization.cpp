@@ -15,6 +15,7 @@
 #include <limits>
 #include <map>
 #include <stdexcept>
+#include <type_traits>
 #include <vector>
 
 using namespace xgrad;
@@ -136,6 +137,26 @@ TEST_CASE("l2_penalty's gradient matches central differences in float64") {
         }
         CHECK(penalty.item() == doctest::Approx(lambd / 10 * squares).epsilon(1e-14));
     }
+}
+
+TEST_CASE_TEMPLATE("l2_penalty in float agrees with double", T, float, double) {
+    random::RandomState numpy(1);
+    const auto parameters = test_case_parameters(numpy);
+    std::map<std::string, Array<T>> values;
+    for (const auto& [key, value] : as_dictionary(parameters))
+        values.emplace(key, xt::cast<T>(value));
+    const auto model = nn::Model<T>::from_parameters(values, course_activations);
+    const Tensor<T> penalty = nn::l2_penalty(model, 0.7, 5);
+    penalty.backward();
+    double squares = 0;
+    for (std::size_t l = 1; l <= 3; ++l)
+        squares += xt::sum(parameters.W[l] * parameters.W[l])();
+    const double tolerance = std::is_same_v<T, float> ? 1e-6 : 1e-14;
+    CHECK(static_cast<double>(penalty.item()) ==
+          doctest::Approx(0.7 / 10 * squares).epsilon(tolerance));
+    for (std::size_t l = 1; l <= 3; ++l)
+        CHECK(max_abs_difference(xt::cast<double>(model.layer(l).W().grad()),
+                                 0.7 / 5 * parameters.W[l]) < 10 * tolerance);
 }
 
 TEST_CASE("autodiff of the L2-regularised cost equals backward_propagation_with_regularization") {
