@@ -6,7 +6,9 @@
 
 #include "course/assignments.hpp"
 
+#include <algorithm>
 #include <iostream>
+#include <string>
 
 namespace xgrad::cli {
 
@@ -26,16 +28,15 @@ Flags course_flags() {
 int course_command(const Flags& flags) {
     const std::string name = flags.text("NAME");
     if (name.empty()) {
+        std::size_t width = 0;
+        for (const course::Assignment& a : course::assignments())
+            width = std::max(width, std::string(a.name).size());
         std::cout << "The course's assignments (xgrad course NAME runs one):\n";
         for (const course::Assignment& a : course::assignments()) {
-            std::cout << "  " << a.name
-                      << std::string(a.name[0] && std::string(a.name).size() < 22
-                                         ? 22 - std::string(a.name).size()
-                                         : 1,
-                                     ' ')
+            std::cout << "  " << a.name << std::string(width + 2 - std::string(a.name).size(), ' ')
                       << a.title << "\n";
             if (*a.missing)
-                std::cout << std::string(24, ' ') << "not here: " << a.missing << "\n";
+                std::cout << std::string(width + 4, ' ') << "not here: " << a.missing << "\n";
         }
         return exit_ok;
     }

@@ -11,15 +11,19 @@ std::string_view to_string(Init init) {
     case Init::small: return "small";
     case Init::he: return "he";
     case Init::xavier: return "xavier";
+    case Init::zeros: return "zeros";
+    case Init::large: return "large";
     }
     return "?";
 }
 
 Init parse_init(std::string_view name) {
-    for (Init i : {Init::small, Init::he, Init::xavier})
+    for (Init i : {Init::small, Init::he, Init::xavier, Init::zeros, Init::large})
         if (to_string(i) == name) return i;
+    if (name == "random") return Init::large; // the initialization notebook's name for it
     throw std::invalid_argument("unknown initialisation \"" + std::string(name) +
-                                "\": expected small (randn * 0.01), he or xavier");
+                                "\": expected small (randn * 0.01), he, xavier, zeros or large "
+                                "(randn * 10)");
 }
 
 std::string_view to_string(Generator generator) {
@@ -39,12 +43,16 @@ double init_scale(Init init, std::size_t n_in) {
     case Init::small: return 0.01;
     case Init::he: return std::sqrt(2.0 / n);
     case Init::xavier: return std::sqrt(1.0 / n);
+    case Init::zeros: return 0.0;
+    case Init::large: return 10.0;
     }
     return 0.01;
 }
 
 template <class T>
 Array<T> Initializer<T>::weights(std::size_t n_out, std::size_t n_in) {
+    // np.zeros draws nothing, so the layers after a zero one draw what they would have.
+    if (m_init == Init::zeros) return xt::zeros<T>({n_out, n_in});
     if (m_source == Generator::numpy) {
         // The notebooks' own expressions, in double as numpy computes them.
         const Array<double> Z = m_numpy.randn(n_out, n_in);
@@ -55,6 +63,7 @@ Array<T> Initializer<T>::weights(std::size_t n_out, std::size_t n_in) {
             double w = z * 0.01;                                      // small
             if (m_init == Init::he) w = z * std::sqrt(2.0 / n_prev);  // * np.sqrt(2. / n_prev)
             if (m_init == Init::xavier) w = z / std::sqrt(n_prev);    // / np.sqrt(n_prev)
+            if (m_init == Init::large) w = z * 10;                    // * 10
             W.data()[i] = static_cast<T>(w);
         }
         return W;

@@ -17,9 +17,12 @@ enum class Init {
     small,  ///< randn * 0.01: the course's weeks 3 and 4 (initialize_parameters_deep)
     he,     ///< randn * sqrt(2 / n_{l-1}): the course's He initialisation, for ReLU layers
     xavier, ///< randn * sqrt(1 / n_{l-1}): Xavier, for tanh and sigmoid layers
+    zeros,  ///< W = 0: course 2's initialize_parameters_zeros (every unit stays the same)
+    large,  ///< randn * 10: course 2's initialize_parameters_random (saturates the sigmoid)
 };
 
-/// "small", "he" or "xavier"; throws std::invalid_argument for anything else.
+/// "small", "he", "xavier", "zeros" or "large" ("random", the initialization notebook's
+/// name for randn * 10, is read as large); throws std::invalid_argument for anything else.
 Init parse_init(std::string_view name);
 std::string_view to_string(Init init);
 
@@ -48,6 +51,9 @@ std::string_view to_string(Generator generator);
 ///              seed 3)
 ///      xavier: np.random.randn(n_l, n_prev) / np.sqrt(n_prev)    (week 4's application,
 ///              dnn_app_utils' initialize_parameters_deep, seed 1)
+///      large:  np.random.randn(n_l, n_prev) * 10                 (initialize_parameters_random,
+///              seed 3)
+///      zeros:  np.zeros((n_l, n_prev)), drawing nothing           (initialize_parameters_zeros)
 template <class T>
 class Initializer {
 public:

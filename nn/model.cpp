@@ -73,10 +73,39 @@ Model<T>& Model<T>::add(Dense<T> layer, Activation activation) {
     m_A_labels.push_back("A[" + std::to_string(l) + "]");
     m_layers.push_back(std::move(layer));
     m_activations.push_back(activation);
+    m_keep_prob.push_back(1.0);
     m_loss_scope = "loss (" +
                    std::string(activation == Activation::softmax ? "categorical" : "binary") +
                    " cross-entropy)";
     return *this;
+}
+
+template <class T>
+Model<T>& Model<T>::dropout(std::size_t l, double keep_prob) {
+    layer(l); // range check
+    if (l == L())
+        throw std::invalid_argument("Model::dropout: layer " + std::to_string(l) +
+                                    " is the output layer; dropout goes on hidden layers only "
+                                    "(1 to " + std::to_string(L() - 1) + ")");
+    if (!(keep_prob > 0 && keep_prob <= 1))
+        throw std::invalid_argument("Model::dropout: layer " + std::to_string(l) +
+                                    ": keep_prob = " + std::to_string(keep_prob) +
+                                    " must be in (0, 1]");
+    m_keep_prob[l - 1] = keep_prob;
+    return *this;
+}
+
+template <class T>
+double Model<T>::keep_prob(std::size_t l) const {
+    layer(l);
+    return m_keep_prob[l - 1];
+}
+
+template <class T>
+bool Model<T>::has_dropout() const {
+    for (double p : m_keep_prob)
+        if (p < 1) return true;
+    return false;
 }
 
 template <class T>
@@ -190,8 +219,10 @@ void Model<T>::check_input(const Tensor<T>& X) const {
 
 template <class T>
 template <bool to_logits>
-Tensor<T> Model<T>::run(const Tensor<T>& X, ForwardTrace<T>* trace) const {
+Tensor<T> Model<T>::run(const Tensor<T>& X, ForwardTrace<T>* trace,
+                        DropoutMasks<T>* masks) const {
     check_input(X);
+    if (masks) masks->begin_pass();
     const std::size_t n = L();
     if (trace) {
         trace->Z.assign(n + 1, Tensor<T>());
@@ -208,6 +239,9 @@ Tensor<T> Model<T>::run(const Tensor<T>& X, ForwardTrace<T>* trace) const {
         }
         if (to_logits && l == n) return Z;
         A = activate(m_activations[l - 1], Z);
+        const double keep_prob = m_keep_prob[l - 1];
+        if (masks && keep_prob < 1)
+            A = nn::dropout(A, masks->mask(l, A.shape(), keep_prob), keep_prob);
         A.label(m_A_labels[l - 1]);
         if (trace) {
             if (trace->retain_grad && A.requires_grad()) A.retain_grad();
@@ -218,13 +252,15 @@ Tensor<T> Model<T>::run(const Tensor<T>& X, ForwardTrace<T>* trace) const {
 }
 
 template <class T>
-Tensor<T> Model<T>::forward(const Tensor<T>& X, ForwardTrace<T>* trace) const {
-    return run<false>(X, trace);
+Tensor<T> Model<T>::forward(const Tensor<T>& X, ForwardTrace<T>* trace,
+                            DropoutMasks<T>* masks) const {
+    return run<false>(X, trace, masks);
 }
 
 template <class T>
-Tensor<T> Model<T>::logits(const Tensor<T>& X, ForwardTrace<T>* trace) const {
-    return run<true>(X, trace);
+Tensor<T> Model<T>::logits(const Tensor<T>& X, ForwardTrace<T>* trace,
+                           DropoutMasks<T>* masks) const {
+    return run<true>(X, trace, masks);
 }
 
 template <class T>
@@ -242,9 +278,10 @@ Tensor<T> Model<T>::loss_from_logits(const Tensor<T>& ZL, const Tensor<T>& Y) co
 }
 
 template <class T>
-Tensor<T> Model<T>::loss(const Tensor<T>& X, const Tensor<T>& Y, ForwardTrace<T>* trace) const {
+Tensor<T> Model<T>::loss(const Tensor<T>& X, const Tensor<T>& Y, ForwardTrace<T>* trace,
+                         DropoutMasks<T>* masks) const {
     loss_kind(); // before any work: a model without a cross-entropy output cannot train
-    return loss_from_logits(logits(X, trace), Y);
+    return loss_from_logits(logits(X, trace, masks), Y);
 }
 
 template <class T>

@@ -11,6 +11,7 @@
 #include "autograd/autograd.hpp"
 #include "nn/activation.hpp"
 #include "nn/dense.hpp"
+#include "nn/dropout.hpp"
 #include "nn/init.hpp"
 #include "nn/losses.hpp"
 
@@ -63,12 +64,27 @@ public:
     static Model from_parameters(const std::map<std::string, Array<T>>& parameters,
                                  const std::vector<Activation>& activations);
 
-    /// A model with the same layers and copies of the parameter values (no gradients).
-    Model clone() const { return from_parameters(parameter_values(), m_activations); }
+    /// A model with the same layers (and dropout) and copies of the parameter values (no
+    /// gradients).
+    Model clone() const {
+        Model copy = from_parameters(parameter_values(), m_activations);
+        copy.m_keep_prob = m_keep_prob;
+        return copy;
+    }
 
     /// Appends a layer; it becomes layer L+1 and its parameters are labelled W[L+1], b[L+1].
     /// Throws ShapeError when its n_in differs from the previous layer's n_out.
     Model& add(Dense<T> layer, Activation activation);
+
+    /// Inverted dropout on A[l] (see nn/dropout.hpp) with probability keep_prob of keeping a
+    /// unit; 1 removes it. Only hidden layers (1 <= l < L): the course never drops the output.
+    /// It acts only in passes given a DropoutMasks (fit gives one), never in predict or
+    /// evaluate. Throws std::invalid_argument for the output layer or keep_prob outside (0, 1].
+    Model& dropout(std::size_t l, double keep_prob);
+    /// keep_prob of layer l (1: no dropout).
+    double keep_prob(std::size_t l) const;
+    /// Whether any layer has dropout.
+    bool has_dropout() const;
 
     /// The number of layers L.
     std::size_t L() const { return m_layers.size(); }
@@ -99,11 +115,16 @@ public:
     void zero_grad();
 
     /// A[L] = g[L](Z[L]): probabilities for sigmoid and softmax outputs. X is (n_x, m).
-    Tensor<T> forward(const Tensor<T>& X, ForwardTrace<T>* trace = nullptr) const;
+    /// With `masks`, the layers with dropout drop units of their A[l] (masks->mask(l, ...),
+    /// drawn in layer order after masks->begin_pass()); without, nothing is dropped.
+    Tensor<T> forward(const Tensor<T>& X, ForwardTrace<T>* trace = nullptr,
+                      DropoutMasks<T>* masks = nullptr) const;
     /// Z[L], the output layer before its activation.
-    Tensor<T> logits(const Tensor<T>& X, ForwardTrace<T>* trace = nullptr) const;
+    Tensor<T> logits(const Tensor<T>& X, ForwardTrace<T>* trace = nullptr,
+                     DropoutMasks<T>* masks = nullptr) const;
     /// The training cost J of X against Y: logits, then loss_from_logits.
-    Tensor<T> loss(const Tensor<T>& X, const Tensor<T>& Y, ForwardTrace<T>* trace = nullptr) const;
+    Tensor<T> loss(const Tensor<T>& X, const Tensor<T>& Y, ForwardTrace<T>* trace = nullptr,
+                   DropoutMasks<T>* masks = nullptr) const;
     /// J from logits ZL = Z[L] (the stable form for sigmoid and softmax outputs). Throws
     /// ShapeError naming the output layer when Y's shape differs from ZL's.
     Tensor<T> loss_from_logits(const Tensor<T>& ZL, const Tensor<T>& Y) const;
@@ -118,11 +139,12 @@ public:
 
 private:
     template <bool to_logits>
-    Tensor<T> run(const Tensor<T>& X, ForwardTrace<T>* trace) const;
+    Tensor<T> run(const Tensor<T>& X, ForwardTrace<T>* trace, DropoutMasks<T>* masks) const;
     void check_input(const Tensor<T>& X) const;
 
     std::vector<Dense<T>> m_layers;
     std::vector<Activation> m_activations;
+    std::vector<double> m_keep_prob;      // keep_prob of each layer's A (1: no dropout)
     std::vector<std::string> m_scopes;    // scope name of each layer
     std::vector<std::string> m_A_labels;  // "A[l]"
     std::string m_loss_scope;

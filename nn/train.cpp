@@ -1,6 +1,7 @@
 #include "nn/train.hpp"
 
 #include "nn/batches.hpp"
+#include "nn/regularization.hpp"
 
 #include <chrono>
 #include <numeric>
@@ -70,9 +71,10 @@ std::size_t decisions(Loss loss, const Array<T>& Y) {
 
 template <class T>
 T train_step(const Model<T>& model, Optimizer<T>& optimizer, const Tensor<T>& X,
-             const Tensor<T>& Y) {
+             const Tensor<T>& Y, double lambd, DropoutMasks<T>* masks) {
     optimizer.zero_grad();
-    const Tensor<T> J = model.loss(X, Y);
+    Tensor<T> J = model.loss(X, Y, nullptr, masks);
+    if (lambd != 0) J = J + l2_penalty(model, lambd, X.shape()[1]);
     J.backward();
     optimizer.step();
     return J.item();
@@ -90,6 +92,10 @@ Trainer<T>::Trainer(const Model<T>& model, Optimizer<T>& optimizer, const Array<
     if (m == 0) throw ShapeError("fit: no examples (m = 0)");
     const std::size_t batch = m_options.batch_size;
     m_size = batch == 0 || batch >= m ? m : batch;
+    if (model.has_dropout())
+        m_masks = m_options.generator == Generator::numpy
+                      ? DropoutMasks<T>::course(m_options.dropout_seed)
+                      : DropoutMasks<T>(m_options.dropout_seed, Generator::standard);
     // Batch tensors are made once and refilled in place every epoch: no allocation per step.
     // A full batch is X itself, copied once into its tensor.
     if (m_size == m) {
@@ -131,8 +137,10 @@ EpochStats Trainer<T>::train_epoch(std::size_t epoch) {
     std::size_t correct = 0, total = 0, done = 0;
     for (std::size_t i = 0; i < m_Xb.size(); ++i) {
         m_optimizer.zero_grad();
-        const Tensor<T> ZL = m_model.logits(m_Xb[i]);
-        const Tensor<T> J = m_model.loss_from_logits(ZL, m_Yb[i]);
+        const Tensor<T> ZL = m_model.logits(m_Xb[i], nullptr, m_masks ? &*m_masks : nullptr);
+        Tensor<T> J = m_model.loss_from_logits(ZL, m_Yb[i]);
+        if (m_options.lambd != 0)
+            J = J + l2_penalty(m_model, m_options.lambd, m_Xb[i].shape()[1]);
         J.backward();
         m_optimizer.step();
 
@@ -148,7 +156,8 @@ EpochStats Trainer<T>::train_epoch(std::size_t epoch) {
     }
     return EpochStats{epoch, loss_sum / static_cast<double>(m),
                       static_cast<double>(correct) / static_cast<double>(total),
-                      seconds_since(start_time)};
+                      seconds_since(start_time),
+                      static_cast<double>(m_optimizer.learning_rate())};
 }
 
 template <class T>
@@ -159,6 +168,10 @@ std::vector<EpochStats> fit(const Model<T>& model, Optimizer<T>& optimizer, cons
     history.reserve(options.epochs);
     for (std::size_t epoch = 1; epoch <= options.epochs; ++epoch) {
         history.push_back(trainer.train_epoch(epoch));
+        if (options.decay) {
+            optimizer.learning_rate(static_cast<T>(options.decay(epoch - 1)));
+            history.back().learning_rate = static_cast<double>(optimizer.learning_rate());
+        }
         if (options.on_epoch) options.on_epoch(history.back());
     }
     return history;
@@ -222,7 +235,8 @@ double categorical_accuracy(const Array<T>& AL, const Array<T>& Y) {
 }
 
 #define XGRAD_INSTANTIATE(T)                                                                      \
-    template T train_step(const Model<T>&, Optimizer<T>&, const Tensor<T>&, const Tensor<T>&);   \
+    template T train_step(const Model<T>&, Optimizer<T>&, const Tensor<T>&, const Tensor<T>&,    \
+                          double, DropoutMasks<T>*);                                            \
     template std::vector<EpochStats> fit(const Model<T>&, Optimizer<T>&, const Array<T>&,        \
                                          const Array<T>&, const FitOptions&);                    \
     template Evaluation evaluate(const Model<T>&, const Array<T>&, const Array<T>&, std::size_t); \

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <vector>
 
 namespace xgrad::nn {
@@ -24,9 +25,10 @@ struct BatchProgress {
 /// on (before each batch's update), averaged over the epoch's examples: no extra forward pass.
 struct EpochStats {
     std::size_t epoch = 0;
-    double loss = 0;
+    double loss = 0; ///< with FitOptions::lambd, the regularised cost
     double accuracy = 0;
     double seconds = 0;
+    double learning_rate = 0; ///< the optimiser's, after this epoch's FitOptions::decay
 };
 
 struct FitOptions {
@@ -41,15 +43,29 @@ struct FitOptions {
     /// seed + e), np.random.permutation(m) after np.random.seed(seed + e); with seed = 10 it is
     /// the optimization notebook's schedule (seed = 10, then seed += 1 before each epoch).
     Generator generator = Generator::standard;
+    /// L2 regularization: each batch's cost gains l2_penalty(model, lambd, batch columns), the
+    /// course's lambd / (2 m) sum ||W[l]||^2 (nn/regularization.hpp). 0: none.
+    double lambd = 0;
+    /// Masks for the model's dropout layers (Model::dropout), seeded dropout_seed. With
+    /// Generator::standard a fresh std::mt19937 stream; with Generator::numpy the course's
+    /// forward_propagation_with_dropout: np.random.seed(dropout_seed) before every pass, so
+    /// every step draws the same masks (DropoutMasks::course).
+    unsigned dropout_seed = 1;
+    /// Learning-rate decay: after epoch e (1-based), the optimiser's learning rate becomes
+    /// decay(e - 1), the course's `learning_rate = decay(learning_rate0, i, decay_rate)` with
+    /// epoch index i = e - 1; e.g. [](std::size_t i) { return schedule_lr_decay(0.1, i, 1.0); }
+    /// (nn/schedule.hpp). Empty: the rate stays.
+    std::function<double(std::size_t epoch_index)> decay;
     std::function<void(const BatchProgress&)> on_batch; ///< after every mini-batch
     std::function<void(const EpochStats&)> on_epoch;    ///< after every epoch
 };
 
-/// One optimisation step on (X, Y): zero_grad, J = model.loss(X, Y), backward, step.
-/// Returns J.
+/// One optimisation step on (X, Y): zero_grad, J = model.loss(X, Y) (plus
+/// l2_penalty(model, lambd, m) when lambd > 0), backward, step. Returns J. Dropout layers act
+/// only when `masks` is given.
 template <class T>
 T train_step(const Model<T>& model, Optimizer<T>& optimizer, const Tensor<T>& X,
-             const Tensor<T>& Y);
+             const Tensor<T>& Y, double lambd = 0, DropoutMasks<T>* masks = nullptr);
 
 /// Trains for options.epochs epochs of mini-batches of X (n_x, m) against Y (k, m), and
 /// returns each epoch's figures. (A Trainer run for epochs 1..options.epochs.)
@@ -89,6 +105,7 @@ private:
     std::size_t m_size;                  // columns per batch (the last may have fewer)
     std::vector<Tensor<T>> m_Xb, m_Yb;   // refilled in place every epoch
     bool m_filled = false;
+    std::optional<DropoutMasks<T>> m_masks; // when the model has dropout
 };
 
 extern template class Trainer<float>;

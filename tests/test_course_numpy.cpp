@@ -147,6 +147,33 @@ TEST_CASE_TEMPLATE("Generator::numpy gives He's randn * sqrt(2 / n_prev) and wee
                   course("dnn_app initialize_parameters_deep([10, 5, 3, 1])"));
 }
 
+TEST_CASE_TEMPLATE("Init::zeros and Init::large give course 2's initialize_parameters_zeros and "
+                   "initialize_parameters_random",
+                   T, float, double) {
+    // Course 2 week 1, Initialization.ipynb (amanchadha @ 3f055e4a), expected outputs of
+    // initialize_parameters_zeros([3, 2, 1]) and initialize_parameters_random([3, 2, 1]).
+    nn::Initializer<T> zeros(Init::zeros, 3, Generator::numpy);
+    const auto Z = draw_weights(zeros, {3, 2, 1});
+    CHECK(Z[0] == xt::zeros<T>({2, 3}));
+    CHECK(Z[1] == xt::zeros<T>({1, 2}));
+    CHECK(zeros.bias(2) == xt::zeros<T>({2, 1}));
+    nn::Initializer<T> large(Init::large, 3, Generator::numpy);
+    const auto W = draw_weights(large, {3, 2, 1});
+    check_printed(W[0], Array<double>{{17.88628473, 4.36509851, 0.96497468},
+                                      {-18.63492703, -2.77388203, -3.54758979}});
+    check_printed(W[1], Array<double>{{-0.82741481, -6.27000677}});
+    // Zeros draw nothing from either generator, and the standard generator scales by 10.
+    nn::Initializer<T> standard_zeros(Init::zeros, 3);
+    CHECK(standard_zeros.weights(4, 4) == xt::zeros<T>({4, 4}));
+    CHECK(nn::init_scale(Init::large, 7) == 10.0);
+    CHECK(nn::init_scale(Init::zeros, 7) == 0.0);
+    CHECK(nn::parse_init("random") == Init::large);
+    CHECK(nn::parse_init("zeros") == Init::zeros);
+    CHECK(nn::to_string(Init::large) == "large");
+    CHECK_THROWS_WITH_AS(nn::parse_init("ones"), doctest::Contains("zeros or large"),
+                         std::invalid_argument);
+}
+
 TEST_CASE("A Model built with the course's generator starts at the notebook's parameters") {
     nn::Model<double> model({5, 4, 3}, {nn::Activation::relu, nn::Activation::sigmoid},
                             nn::Initializer<double>(Init::small, 3, Generator::numpy));
