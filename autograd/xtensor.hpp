@@ -7,13 +7,13 @@
 #include <xtensor/xarray.hpp>
 #include <xtensor/xbuilder.hpp>
 #include <xtensor/xio.hpp>
+#include <xtensor/xmanipulation.hpp>
 #include <xtensor/xmath.hpp>
+#include <xtensor/xoperation.hpp>
 #include <xtensor/xrandom.hpp>
+#include <xtensor/xstrided_view.hpp>
 #include <xtensor/xtensor.hpp>
 #include <xtensor/xview.hpp>
-#include <xtensor/xmanipulation.hpp>
-#include <xtensor/xoperation.hpp>
-#include <xtensor/xstrided_view.hpp>
 
 #include <cstddef>
 #include <vector>

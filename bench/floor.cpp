@@ -45,7 +45,8 @@ public:
         for (std::size_t l = 1; l <= L; ++l) {
             const std::size_t n = m_p.layers[l];
             m_Z[l].resize(n * m);
-            if (l < L) m_A[l].resize(n * m);
+            if (l < L)
+                m_A[l].resize(n * m);
             m_dZ[l].resize(n * m);
             m_dW[l].resize(m_W[l].size());
             m_db[l].resize(n);
@@ -56,12 +57,15 @@ public:
         const std::size_t L = m_p.L();
         const int m = static_cast<int>(m_p.m);
         const auto n = [&](std::size_t l) { return static_cast<int>(m_p.layers[l]); };
-        const auto A_prev = [&](std::size_t l) { return l == 1 ? m_p.X.data() : m_A[l - 1].data(); };
+        const auto A_prev = [&](std::size_t l) {
+            return l == 1 ? m_p.X.data() : m_A[l - 1].data();
+        };
 
         // forward
         for (std::size_t l = 1; l <= L; ++l) {
             T* Z = m_Z[l].data();
-            for (int i = 0; i < n(l); ++i) std::fill_n(Z + std::size_t(i) * m, m, m_b[l][i]);
+            for (int i = 0; i < n(l); ++i)
+                std::fill_n(Z + std::size_t(i) * m, m, m_b[l][i]);
             gemm(CblasNoTrans, CblasNoTrans, n(l), m, n(l - 1), m_W[l].data(), n(l - 1), A_prev(l),
                  m, T(1), Z);
             if (l < L) {
@@ -93,7 +97,8 @@ public:
             for (int i = 0; i < n(l); ++i) {
                 const T* row = dZl + std::size_t(i) * m;
                 T s = 0;
-                for (int j = 0; j < m; ++j) s += row[j];
+                for (int j = 0; j < m; ++j)
+                    s += row[j];
                 m_db[l][i] = s;
             }
             if (l > 1) {
@@ -108,8 +113,10 @@ public:
         // update
         const T lr = m_p.learning_rate;
         for (std::size_t l = 1; l <= L; ++l) {
-            for (std::size_t i = 0; i < m_W[l].size(); ++i) m_W[l][i] -= lr * m_dW[l][i];
-            for (std::size_t i = 0; i < m_b[l].size(); ++i) m_b[l][i] -= lr * m_db[l][i];
+            for (std::size_t i = 0; i < m_W[l].size(); ++i)
+                m_W[l][i] -= lr * m_dW[l][i];
+            for (std::size_t i = 0; i < m_b[l].size(); ++i)
+                m_b[l][i] -= lr * m_db[l][i];
         }
     }
 

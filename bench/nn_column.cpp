@@ -22,12 +22,14 @@ public:
         std::map<std::string, Array<T>> parameters;
         std::vector<nn::Activation> activations;
         for (std::size_t l = 1; l <= m_p.L(); ++l) {
-            parameters["W" + std::to_string(l)] = to_array(m_p.W[l], m_p.layers[l], m_p.layers[l - 1]);
+            parameters["W" + std::to_string(l)] =
+                to_array(m_p.W[l], m_p.layers[l], m_p.layers[l - 1]);
             parameters["b" + std::to_string(l)] = to_array(m_p.b[l], m_p.layers[l], 1);
             activations.push_back(l < m_p.L() ? nn::Activation::relu : nn::Activation::sigmoid);
         }
         m_model = nn::Model<T>::from_parameters(parameters, activations);
-        m_optimizer = std::make_unique<nn::GradientDescent<T>>(m_model.parameters(), m_p.learning_rate);
+        m_optimizer =
+            std::make_unique<nn::GradientDescent<T>>(m_model.parameters(), m_p.learning_rate);
     }
 
     void step() override {

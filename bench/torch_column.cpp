@@ -41,7 +41,8 @@ public:
     void step() override {
         const std::size_t L = m_p.L();
         torch::Tensor A = m_X;
-        for (std::size_t l = 1; l < L; ++l) A = torch::relu(torch::addmm(m_b[l], m_W[l], A));
+        for (std::size_t l = 1; l < L; ++l)
+            A = torch::relu(torch::addmm(m_b[l], m_W[l], A));
         torch::Tensor J =
             torch::binary_cross_entropy_with_logits(torch::addmm(m_b[L], m_W[L], A), m_Y);
         J.backward();

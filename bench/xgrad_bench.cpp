@@ -33,7 +33,8 @@ Problem<T> make_problem(const std::vector<std::size_t>& layers, std::size_t m) {
     std::normal_distribution<double> normal(0.0, 1.0);
     const std::size_t n_x = layers[0];
     p.X.resize(n_x * m);
-    for (auto& x : p.X) x = static_cast<T>(normal(rng));
+    for (auto& x : p.X)
+        x = static_cast<T>(normal(rng));
     // A label the network can learn: the sign of the first two features' sum.
     p.Y.resize(m);
     for (std::size_t j = 0; j < m; ++j)
@@ -43,7 +44,8 @@ Problem<T> make_problem(const std::vector<std::size_t>& layers, std::size_t m) {
     for (std::size_t l = 1; l < layers.size(); ++l) {
         const double scale = std::sqrt(2.0 / double(layers[l - 1])); // He initialisation
         p.W[l].resize(layers[l] * layers[l - 1]);
-        for (auto& w : p.W[l]) w = static_cast<T>(normal(rng) * scale);
+        for (auto& w : p.W[l])
+            w = static_cast<T>(normal(rng) * scale);
         p.b[l].assign(layers[l], T(0));
     }
     return p;
@@ -73,10 +75,10 @@ struct Options {
     double seconds_per_column = 2.0; // timing budget per column and configuration
     int rounds = 20;                 // most timing blocks per column, interleaved across columns
     long flat_steps = 10000;
-    long steps = 0; // timed steps per column and round; 0: sized from the time budget
-    std::string only;  // run one configuration
+    long steps = 0;     // timed steps per column and round; 0: sized from the time budget
+    std::string only;   // run one configuration
     std::string column; // run one column (for profiling; its ratios are then to itself)
-    std::string extra; // TSV rows from bench.py to merge into the table
+    std::string extra;  // TSV rows from bench.py to merge into the table
 };
 
 struct Row {
@@ -190,9 +192,10 @@ std::vector<Row> run_config(const Config& config, const Options& options) {
         std::min(options.rounds, std::max(9, int(options.seconds_per_column / slowest)));
     std::vector<long> block(columns.size());
     for (std::size_t i = 0; i < columns.size(); ++i)
-        block[i] = options.steps > 0
-                       ? options.steps
-                       : std::clamp<long>(long(options.seconds_per_column / rounds / first[i]), 1, 20000);
+        block[i] =
+            options.steps > 0
+                ? options.steps
+                : std::clamp<long>(long(options.seconds_per_column / rounds / first[i]), 1, 20000);
     std::vector<std::vector<double>> cpu_times(columns.size());
     // Each round starts one column later, so no column always follows the same one (the
     // one after the floor, which allocates nothing, finds the heap handed back to the system).
@@ -203,7 +206,8 @@ std::vector<Row> run_config(const Config& config, const Options& options) {
             for (long step = 0; step < block[i]; ++step) {
                 const auto t0 = Clock::now();
                 columns[i]->step();
-                times[i].push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+                times[i].push_back(
+                    std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
             }
             cpu_times[i].push_back((process_cpu_ms() - cpu0) / double(block[i]));
         }
@@ -229,7 +233,8 @@ std::vector<Row> run_config(const Config& config, const Options& options) {
 // dead slots in batches, so both saw-tooth; flat means the last window's highs are no
 // higher than the first's.
 void flat_check(long steps) {
-    if (memory::live() < 0) return; // no heap counting in sanitizer builds
+    if (memory::live() < 0)
+        return; // no heap counting in sanitizer builds
     const Problem<double> problem = make_problem<double>({2, 4, 1}, 400);
     const long long baseline = memory::live();
     auto c = make_xgrad_column(problem);
@@ -313,17 +318,25 @@ int main(int argc, char** argv) {
             }
             return argv[++i];
         };
-        if (arg == "--seconds") options.seconds_per_column = std::atof(value().c_str());
-        else if (arg == "--rounds") options.rounds = std::max(1, std::atoi(value().c_str()));
-        else if (arg == "--flat-steps") options.flat_steps = std::atol(value().c_str());
-        else if (arg == "--config") options.only = value();
-        else if (arg == "--extra") options.extra = value();
-        else if (arg == "--column") options.column = value();
-        else if (arg == "--steps") options.steps = std::atol(value().c_str());
+        if (arg == "--seconds")
+            options.seconds_per_column = std::atof(value().c_str());
+        else if (arg == "--rounds")
+            options.rounds = std::max(1, std::atoi(value().c_str()));
+        else if (arg == "--flat-steps")
+            options.flat_steps = std::atol(value().c_str());
+        else if (arg == "--config")
+            options.only = value();
+        else if (arg == "--extra")
+            options.extra = value();
+        else if (arg == "--column")
+            options.column = value();
+        else if (arg == "--steps")
+            options.steps = std::atol(value().c_str());
         else {
             std::fprintf(stderr,
                          "usage: xgrad_bench [--config tiny|course|medium|large] [--seconds S "
-                         "per column] [--rounds R] [--steps N per round] [--flat-steps N] [--extra python.tsv] [--column floor|xgrad|libtorch]\n");
+                         "per column] [--rounds R] [--steps N per round] [--flat-steps N] [--extra "
+                         "python.tsv] [--column floor|xgrad|libtorch]\n");
             return arg == "--help" ? 0 : 2;
         }
     }
@@ -343,7 +356,8 @@ int main(int argc, char** argv) {
     std::printf(", LibTorch not built (libtorch-dev not found)");
 #endif
     std::printf(" (XGRAD_BENCH_THREADS=%d; OPENBLAS_NUM_THREADS=%s)\n", threads,
-                std::getenv("OPENBLAS_NUM_THREADS") ? std::getenv("OPENBLAS_NUM_THREADS") : "unset");
+                std::getenv("OPENBLAS_NUM_THREADS") ? std::getenv("OPENBLAS_NUM_THREADS")
+                                                    : "unset");
     std::printf("ms/step: median wall time of a step; cpu ms: median process CPU time per step "
                 "(blocks of steps; steadier when other processes load the machine)\n"
                 "peak MB: heap bytes above the data during init and 3 steps; allocs/step: heap "
@@ -351,17 +365,21 @@ int main(int argc, char** argv) {
     std::printf("%-7s %-4s %-13s%11s%9s%11s%9s%11s%9s%13s\n", "config", "type", "column", "ms/step",
                 "x floor", "cpu ms", "x floor", "peak MB", "x floor", "allocs/step");
 
-    const std::vector<Row> extra = options.extra.empty() ? std::vector<Row>{} : read_extra(options.extra);
+    const std::vector<Row> extra =
+        options.extra.empty() ? std::vector<Row>{} : read_extra(options.extra);
     // xgrad's time over LibTorch's for each configuration of this run (below 1: xgrad faster).
     std::vector<std::string> against_torch;
     auto compare_to_torch = [&against_torch](const std::vector<Row>& rows) {
         const Row* ours = nullptr;
         const Row* torch = nullptr;
         for (const Row& r : rows) {
-            if (r.column == "xgrad") ours = &r;
-            if (r.column == "libtorch") torch = &r;
+            if (r.column == "xgrad")
+                ours = &r;
+            if (r.column == "libtorch")
+                torch = &r;
         }
-        if (!ours || !torch) return;
+        if (!ours || !torch)
+            return;
         char line[160];
         std::snprintf(line, sizeof line, "%-7s %-4s %13.2f %13.2f", ours->config.c_str(),
                       ours->dtype.c_str(), ours->ms / torch->ms, ours->cpu_ms / torch->cpu_ms);
@@ -369,12 +387,14 @@ int main(int argc, char** argv) {
     };
     bool any = false;
     for (const auto& config : configs) {
-        if (!options.only.empty() && options.only != config.name) continue;
+        if (!options.only.empty() && options.only != config.name)
+            continue;
         any = true;
         for (const bool f64 : {true, false}) {
-            if (f64 ? !config.f64 : !config.f32) continue;
-            std::vector<Row> rows = f64 ? run_config<double>(config, options)
-                                        : run_config<float>(config, options);
+            if (f64 ? !config.f64 : !config.f32)
+                continue;
+            std::vector<Row> rows =
+                f64 ? run_config<double>(config, options) : run_config<float>(config, options);
             for (Row r : extra)
                 if (r.config == config.name && r.dtype == (f64 ? "f64" : "f32")) {
                     r.ratio = r.ms / rows[0].ms;
@@ -393,8 +413,10 @@ int main(int argc, char** argv) {
     if (!against_torch.empty()) {
         std::printf("\nxgrad / libtorch in this run (below 1: xgrad is faster)\n%-12s %13s %13s\n",
                     "config", "wall", "cpu");
-        for (const auto& line : against_torch) std::printf("%s\n", line.c_str());
+        for (const auto& line : against_torch)
+            std::printf("%s\n", line.c_str());
     }
-    if (options.flat_steps > 0) flat_check(options.flat_steps);
+    if (options.flat_steps > 0)
+        flat_check(options.flat_steps);
     return 0;
 }

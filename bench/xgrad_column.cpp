@@ -28,7 +28,8 @@ public:
     void step() override {
         const std::size_t L = m_p.L();
         Tensor<T> A = m_X;
-        for (std::size_t l = 1; l < L; ++l) A = relu(linear(m_W[l], A, m_b[l]));
+        for (std::size_t l = 1; l < L; ++l)
+            A = relu(linear(m_W[l], A, m_b[l]));
         const Tensor<T> J = binary_cross_entropy_with_logits(linear(m_W[L], A, m_b[L]), m_Y);
         J.backward();
         const T lr = m_p.learning_rate;
@@ -38,7 +39,8 @@ public:
                 // `W -= lr * dW` evaluates into a temporary the size of W first).
                 T* w = p->data().data();
                 const T* g = p->grad().data();
-                for (std::size_t i = 0, n = p->size(); i < n; ++i) w[i] -= lr * g[i];
+                for (std::size_t i = 0, n = p->size(); i < n; ++i)
+                    w[i] -= lr * g[i];
                 p->zero_grad();
             }
         m_cost = static_cast<double>(J.item());

@@ -39,7 +39,8 @@ std::function<void(std::string_view)>& fault_hook() {
     return hook;
 }
 void reached(std::string_view stage) {
-    if (fault_hook()) fault_hook()(stage);
+    if (fault_hook())
+        fault_hook()(stage);
 }
 
 template <class T>
@@ -47,7 +48,9 @@ const char* dtype_name() {
     return sizeof(T) == 8 ? "float64" : "float32";
 }
 
-std::string errno_text(int err) { return std::error_code(err, std::generic_category()).message(); }
+std::string errno_text(int err) {
+    return std::error_code(err, std::generic_category()).message();
+}
 
 // ---- the manifest's JSON, read and written with nlohmann-json ---------------------------
 
@@ -60,7 +63,8 @@ bool contains(const std::string& text, const std::string& part) {
 
 // Where the token nlohmann stopped at begins, given where it ends (the characters it read).
 std::size_t token_start(const std::string& text, std::size_t end) {
-    if (end == 0) return 0;
+    if (end == 0)
+        return 0;
     std::size_t start = end - 1;
     if (text[start] == '"' && start > 0) { // a whole string: back to its opening quote
         const std::size_t open = text.rfind('"', start - 1);
@@ -69,7 +73,8 @@ std::size_t token_start(const std::string& text, std::size_t end) {
     const auto word = [](char c) {
         return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '+' || c == '.';
     };
-    while (start > 0 && word(text[start]) && word(text[start - 1])) --start;
+    while (start > 0 && word(text[start]) && word(text[start - 1]))
+        --start;
     return start;
 }
 
@@ -106,8 +111,9 @@ std::string parse_fault(const std::string& text, const Json::parse_error& e) {
     } else {
         fault = "expected " + (expected.empty() ? std::string("a value") : expected);
     }
-    if (truncated) return fault + " at byte " + std::to_string(text.size()) +
-                          " (the file ends there: truncated?)";
+    if (truncated)
+        return fault + " at byte " + std::to_string(text.size()) +
+               " (the file ends there: truncated?)";
     return fault + " at byte " + std::to_string(token_start(text, e.byte));
 }
 
@@ -124,8 +130,10 @@ Json parse_manifest(const std::string& path, const std::string& text) {
         using Event = Json::parse_event_t;
         if ((event == Event::object_start || event == Event::array_start) && depth >= 32)
             throw invalid("nested deeper than 32 levels");
-        if (event == Event::object_start) keys.emplace_back();
-        if (event == Event::object_end) keys.pop_back();
+        if (event == Event::object_start)
+            keys.emplace_back();
+        if (event == Event::object_end)
+            keys.pop_back();
         if (event == Event::key && !keys.back().insert(parsed.get<std::string>()).second)
             throw invalid("duplicate key \"" + parsed.get<std::string>().substr(0, 40) + "\"");
         return true;
@@ -147,18 +155,21 @@ public:
 
     const Json& get(const std::string& key) const {
         const auto it = m_object.find(key);
-        if (it == m_object.end()) fail(key, "is missing");
+        if (it == m_object.end())
+            fail(key, "is missing");
         return *it;
     }
     bool has(const std::string& key) const { return m_object.contains(key); }
     std::string text(const std::string& key) const {
         const Json& j = get(key);
-        if (!j.is_string()) fail(key, "must be a string");
+        if (!j.is_string())
+            fail(key, "must be a string");
         return j.get<std::string>();
     }
     double number(const std::string& key) const {
         const Json& j = get(key);
-        if (!j.is_number()) fail(key, "must be a number");
+        if (!j.is_number())
+            fail(key, "must be a number");
         return j.get<double>();
     }
     // A whole number in [lo, hi].
@@ -167,18 +178,21 @@ public:
     }
     const Json& array(const std::string& key) const {
         const Json& j = get(key);
-        if (!j.is_array()) fail(key, "must be an array");
+        if (!j.is_array())
+            fail(key, "must be an array");
         return j;
     }
     Fields object(const std::string& key) const {
         const Json& j = get(key);
-        if (!j.is_object()) fail(key, "must be an object");
+        if (!j.is_object())
+            fail(key, "must be an object");
         return Fields(m_path, j, m_where + key + ".");
     }
     std::vector<std::string> strings(const std::string& key) const {
         std::vector<std::string> out;
         for (const Json& j : array(key)) {
-            if (!j.is_string()) fail(key, "must be an array of strings");
+            if (!j.is_string())
+                fail(key, "must be an array of strings");
             out.push_back(j.get<std::string>());
         }
         return out;
@@ -191,7 +205,8 @@ public:
     }
     std::vector<std::string> keys() const {
         std::vector<std::string> out;
-        for (const auto& item : m_object.items()) out.push_back(item.key());
+        for (const auto& item : m_object.items())
+            out.push_back(item.key());
         return out;
     }
     [[noreturn]] void fail(const std::string& key, const std::string& what) const {
@@ -219,7 +234,8 @@ std::string dumped(const OrderedJson& j) {
 
 // On one line, with the spaces a reader expects: "layer_dims": [2, 4, 1].
 std::string one_line(const OrderedJson& j) {
-    if (!j.is_structured()) return dumped(j);
+    if (!j.is_structured())
+        return dumped(j);
     std::string out;
     for (auto it = j.begin(); it != j.end(); ++it)
         out += (out.empty() ? "" : ", ") + (j.is_object() ? dumped(it.key()) + ": " : "") +
@@ -256,7 +272,8 @@ struct FileRecord {
 
 std::string read_whole(const std::string& path, std::size_t limit) {
     std::ifstream in(path, std::ios::binary);
-    if (!in) throw FileError(path, "cannot open for reading: " + errno_text(errno));
+    if (!in)
+        throw FileError(path, "cannot open for reading: " + errno_text(errno));
     std::string bytes;
     char buf[1 << 16];
     while (in) {
@@ -265,14 +282,16 @@ std::string read_whole(const std::string& path, std::size_t limit) {
         if (bytes.size() > limit)
             throw FileError(path, "larger than " + std::to_string(limit) + " bytes");
     }
-    if (in.bad()) throw FileError(path, "read error: " + errno_text(errno));
+    if (in.bad())
+        throw FileError(path, "read error: " + errno_text(errno));
     return bytes;
 }
 
 // CRC-32 (zlib's) of a file, streaming; its size through `size`.
 std::uint32_t file_crc32(const std::string& path, std::uint64_t& size) {
     std::ifstream in(path, std::ios::binary);
-    if (!in) throw FileError(path, "cannot open for reading: " + errno_text(errno));
+    if (!in)
+        throw FileError(path, "cannot open for reading: " + errno_text(errno));
     uLong crc = crc32(0L, Z_NULL, 0);
     size = 0;
     std::vector<char> buf(1 << 16);
@@ -282,13 +301,15 @@ std::uint32_t file_crc32(const std::string& path, std::uint64_t& size) {
         crc = crc32(crc, reinterpret_cast<const Bytef*>(buf.data()), static_cast<uInt>(n));
         size += n;
     }
-    if (in.bad()) throw FileError(path, "read error: " + errno_text(errno));
+    if (in.bad())
+        throw FileError(path, "read error: " + errno_text(errno));
     return static_cast<std::uint32_t>(crc);
 }
 
 void fsync_dir(const std::string& dir) {
     const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) throw FileError(dir, "cannot open directory to sync it: " + errno_text(errno));
+    if (fd < 0)
+        throw FileError(dir, "cannot open directory to sync it: " + errno_text(errno));
     // Some file systems refuse fsync on a directory; the data files were synced already.
     ::fsync(fd);
     ::close(fd);
@@ -296,11 +317,13 @@ void fsync_dir(const std::string& dir) {
 
 // A version name as CURRENT may hold: "step-<digits>" with an optional "-<digits>".
 bool valid_version_name(const std::string& name) {
-    if (name.rfind("step-", 0) != 0 || name.size() > 64) return false;
+    if (name.rfind("step-", 0) != 0 || name.size() > 64)
+        return false;
     int dashes = 0;
     for (std::size_t i = 5; i < name.size(); ++i) {
         if (name[i] == '-') {
-            if (++dashes > 1 || i == 5 || i + 1 == name.size() || name[i - 1] == '-') return false;
+            if (++dashes > 1 || i == 5 || i + 1 == name.size() || name[i - 1] == '-')
+                return false;
         } else if (name[i] < '0' || name[i] > '9') {
             return false;
         }
@@ -311,7 +334,8 @@ bool valid_version_name(const std::string& name) {
 // The current version's directory, from CURRENT.
 std::string current_version(const std::string& dir) {
     std::error_code ec;
-    if (!fs::exists(dir, ec)) throw FileError(dir, "no checkpoint: the directory does not exist");
+    if (!fs::exists(dir, ec))
+        throw FileError(dir, "no checkpoint: the directory does not exist");
     if (!fs::is_directory(dir, ec))
         throw FileError(dir, "not a checkpoint: not a directory");
     const std::string pointer = (fs::path(dir) / pointer_name).string();
@@ -319,12 +343,14 @@ std::string current_version(const std::string& dir) {
         throw FileError(pointer, "not a checkpoint: missing (it names the current version; a "
                                  "save that never completed leaves none)");
     std::string name = read_whole(pointer, 256);
-    while (!name.empty() && (name.back() == '\n' || name.back() == '\r')) name.pop_back();
+    while (!name.empty() && (name.back() == '\n' || name.back() == '\r'))
+        name.pop_back();
     if (!valid_version_name(name)) {
         std::string shown;
-        for (char c : name.substr(0, 40)) shown += (c >= 0x20 && c < 0x7f) ? c : '?';
-        throw FileError(pointer, "corrupt: holds \"" + shown +
-                                     "\", not a version name like \"step-120\"");
+        for (char c : name.substr(0, 40))
+            shown += (c >= 0x20 && c < 0x7f) ? c : '?';
+        throw FileError(pointer,
+                        "corrupt: holds \"" + shown + "\", not a version name like \"step-120\"");
     }
     const std::string version = (fs::path(dir) / name).string();
     if (!fs::is_directory(version, ec))
@@ -345,17 +371,19 @@ Manifest read_manifest(const std::string& dir) {
     m.info.version = current_version(dir);
     const std::string path = (fs::path(dir) / m.info.version / manifest_name).string();
     std::error_code ec;
-    if (!fs::exists(path, ec)) throw FileError(path, "missing");
+    if (!fs::exists(path, ec))
+        throw FileError(path, "missing");
     const std::string text = read_whole(path, max_manifest_bytes);
-    if (text.empty()) throw FileError(path, "empty (truncated?)");
+    if (text.empty())
+        throw FileError(path, "empty (truncated?)");
     const Json root = parse_manifest(path, text);
     if (!root.is_object())
         throw FileError(path, "not a checkpoint manifest: the JSON is not an object");
     const Fields f(path, root);
 
     if (f.text("format") != format_name)
-        f.fail("format", "is \"" + f.text("format").substr(0, 40) + "\", expected \"" +
-                             format_name + "\"");
+        f.fail("format",
+               "is \"" + f.text("format").substr(0, 40) + "\", expected \"" + format_name + "\"");
     const long long version = f.integer("version", 0, 1 << 20);
     if (version != format_version)
         f.fail("version", "is " + std::to_string(version) + "; this xgrad reads version " +
@@ -367,9 +395,9 @@ Manifest read_manifest(const std::string& dir) {
     info.layer_dims = f.sizes("layer_dims");
     info.activations = f.strings("activations");
     if (info.layer_dims.size() < 2 || info.activations.size() != info.layer_dims.size() - 1)
-        f.fail("activations", "must name one activation per layer: " +
-                                  std::to_string(info.activations.size()) + " for " +
-                                  std::to_string(info.layer_dims.size()) + " layer sizes");
+        f.fail("activations",
+               "must name one activation per layer: " + std::to_string(info.activations.size()) +
+                   " for " + std::to_string(info.layer_dims.size()) + " layer sizes");
     for (const std::string& a : info.activations) {
         try {
             (void)nn::parse_activation(a);
@@ -378,7 +406,8 @@ Manifest read_manifest(const std::string& dir) {
         }
     }
     for (std::size_t d : info.layer_dims)
-        if (d == 0) f.fail("layer_dims", "holds a layer of size 0");
+        if (d == 0)
+            f.fail("layer_dims", "holds a layer of size 0");
     info.epoch = static_cast<long>(f.integer("epoch", 0, 1LL << 50));
     info.step = static_cast<long>(f.integer("step", 0, 1LL << 50));
     m.parameters = f.strings("parameters");
@@ -386,19 +415,22 @@ Manifest read_manifest(const std::string& dir) {
         const Fields o = f.object("optimizer");
         info.optimizer = o.text("name");
         if (info.optimizer != "gd" && info.optimizer != "momentum" && info.optimizer != "adam")
-            o.fail("name", "is \"" + info.optimizer.substr(0, 40) +
-                               "\", expected gd, momentum or adam");
+            o.fail("name",
+                   "is \"" + info.optimizer.substr(0, 40) + "\", expected gd, momentum or adam");
         const Fields h = o.object("hyperparameters");
-        for (const std::string& key : h.keys()) info.hyperparameters[key] = h.number(key);
+        for (const std::string& key : h.keys())
+            info.hyperparameters[key] = h.number(key);
         m.state = o.strings("state");
     }
     if (f.has("notes")) {
         const Fields n = f.object("notes");
-        for (const std::string& key : n.keys()) info.notes[key] = n.text(key);
+        for (const std::string& key : n.keys())
+            info.notes[key] = n.text(key);
     }
 
     for (const Json& j : f.array("files")) {
-        if (!j.is_object()) f.fail("files", "must be an array of objects");
+        if (!j.is_object())
+            f.fail("files", "must be an array of objects");
         const Fields file(path, j, "files[].");
         FileRecord r;
         r.name = file.text("name");
@@ -424,7 +456,8 @@ template <class T>
 Array<T> read_array(const std::string& version_dir, const FileRecord& r) {
     const std::string path = (fs::path(version_dir) / r.name).string();
     std::error_code ec;
-    if (!fs::exists(path, ec)) throw FileError(path, "missing (listed in the manifest)");
+    if (!fs::exists(path, ec))
+        throw FileError(path, "missing (listed in the manifest)");
     std::uint64_t size = 0;
     const std::uint32_t crc = file_crc32(path, size);
     if (size != r.bytes)
@@ -459,14 +492,16 @@ std::string architecture(const std::vector<std::size_t>& dims,
 template <class T>
 std::vector<std::string> activation_names(const nn::Model<T>& model) {
     std::vector<std::string> out;
-    for (nn::Activation a : model.activations()) out.emplace_back(nn::to_string(a));
+    for (nn::Activation a : model.activations())
+        out.emplace_back(nn::to_string(a));
     return out;
 }
 
 template <class T>
 std::map<std::string, double> hyperparameters(const nn::Optimizer<T>& o) {
     std::map<std::string, double> h{{"learning_rate", double(o.learning_rate())}};
-    if (const auto* m = dynamic_cast<const nn::Momentum<T>*>(&o)) h["beta"] = double(m->beta());
+    if (const auto* m = dynamic_cast<const nn::Momentum<T>*>(&o))
+        h["beta"] = double(m->beta());
     if (const auto* a = dynamic_cast<const nn::Adam<T>*>(&o)) {
         h["beta1"] = double(a->beta1());
         h["beta2"] = double(a->beta2());
@@ -481,7 +516,8 @@ void remove_stale(const std::string& dir, const std::string& keep) {
     std::error_code ec;
     for (const auto& entry : fs::directory_iterator(dir, ec)) {
         const std::string name = entry.path().filename().string();
-        if (name == keep || name == pointer_name || name.rfind("step-", 0) != 0) continue;
+        if (name == keep || name == pointer_name || name.rfind("step-", 0) != 0)
+            continue;
         fs::remove_all(entry.path(), ec);
     }
 }
@@ -498,13 +534,16 @@ template <class T>
 void save_checkpoint(const std::string& dir, const nn::Model<T>& model,
                      const nn::Optimizer<T>* optimizer, TrainingProgress progress,
                      const std::map<std::string, std::string>& notes) {
-    if (model.L() == 0) throw FileError(dir, "cannot save a model without layers");
+    if (model.L() == 0)
+        throw FileError(dir, "cannot save a model without layers");
     if (progress.epoch < 0 || progress.step < 0)
         throw FileError(dir, "cannot save a negative epoch or step");
     std::error_code ec;
     fs::create_directories(dir, ec);
-    if (ec) throw FileError(dir, "cannot create the checkpoint directory: " + ec.message());
-    if (!fs::is_directory(dir, ec)) throw FileError(dir, "exists and is not a directory");
+    if (ec)
+        throw FileError(dir, "cannot create the checkpoint directory: " + ec.message());
+    if (!fs::is_directory(dir, ec))
+        throw FileError(dir, "exists and is not a directory");
 
     // The new version's name: step-<step>, made unique if that name is taken.
     std::string current;
@@ -516,10 +555,9 @@ void save_checkpoint(const std::string& dir, const nn::Model<T>& model,
     std::string name = "step-" + std::to_string(progress.step);
     for (int k = 2; name == current; ++k)
         name = "step-" + std::to_string(progress.step) + "-" + std::to_string(k);
-    const std::string staging =
-        (fs::path(dir) / ("step-" + std::to_string(progress.step) + ".tmp-" +
-                          std::to_string(::getpid())))
-            .string();
+    const std::string staging = (fs::path(dir) / ("step-" + std::to_string(progress.step) +
+                                                  ".tmp-" + std::to_string(::getpid())))
+                                    .string();
     fs::remove_all(staging, ec);
     if (!fs::create_directory(staging, ec))
         throw FileError(staging, "cannot create: " + (ec ? ec.message() : "it exists"));
@@ -550,20 +588,18 @@ void save_checkpoint(const std::string& dir, const nn::Model<T>& model,
 
     const std::vector<std::size_t> dims = model.layer_dims();
     const std::vector<std::string> activations = activation_names(model);
-    OrderedJson manifest = {{"format", format_name},
-                            {"version", format_version},
-                            {"dtype", dtype_name<T>()},
-                            {"architecture", architecture(dims, activations)},
-                            {"layer_dims", dims},
-                            {"activations", activations},
-                            {"epoch", progress.epoch},
-                            {"step", progress.step},
-                            {"parameters", parameter_names}};
+    OrderedJson manifest = {
+        {"format", format_name},        {"version", format_version},
+        {"dtype", dtype_name<T>()},     {"architecture", architecture(dims, activations)},
+        {"layer_dims", dims},           {"activations", activations},
+        {"epoch", progress.epoch},      {"step", progress.step},
+        {"parameters", parameter_names}};
     if (optimizer)
         manifest["optimizer"] = {{"name", std::string(optimizer->name())},
                                  {"hyperparameters", hyperparameters(*optimizer)},
                                  {"state", state_names}};
-    if (!notes.empty()) manifest["notes"] = notes;
+    if (!notes.empty())
+        manifest["notes"] = notes;
     OrderedJson& files = manifest["files"] = OrderedJson::array();
     for (const FileRecord& r : records)
         files.push_back(
@@ -585,7 +621,9 @@ void save_checkpoint(const std::string& dir, const nn::Model<T>& model,
     remove_stale(dir, name);
 }
 
-CheckpointInfo read_checkpoint_info(const std::string& dir) { return read_manifest(dir).info; }
+CheckpointInfo read_checkpoint_info(const std::string& dir) {
+    return read_manifest(dir).info;
+}
 
 template <class T>
 CheckpointInfo load_checkpoint(const std::string& dir, nn::Model<T>& model,
@@ -601,10 +639,9 @@ CheckpointInfo load_checkpoint(const std::string& dir, nn::Model<T>& model,
     const std::vector<std::size_t> dims = model.layer_dims();
     const std::vector<std::string> activations = activation_names(model);
     if (dims != m.info.layer_dims || activations != m.info.activations)
-        throw FileError(manifest_path,
-                        "architecture mismatch: the checkpoint is " +
-                            architecture(m.info.layer_dims, m.info.activations) +
-                            ", the model is " + architecture(dims, activations));
+        throw FileError(manifest_path, "architecture mismatch: the checkpoint is " +
+                                           architecture(m.info.layer_dims, m.info.activations) +
+                                           ", the model is " + architecture(dims, activations));
     if (optimizer) {
         if (m.info.optimizer.empty())
             throw FileError(manifest_path, "holds no optimiser state; the " +
@@ -651,13 +688,13 @@ CheckpointInfo load_checkpoint(const std::string& dir, nn::Model<T>& model,
         for (const auto& entry : state)
             if (!expected.count(entry.first))
                 throw FileError(manifest_path, "holds optimiser state " + entry.first +
-                                                   " that the " +
-                                                   std::string(optimizer->name()) +
+                                                   " that the " + std::string(optimizer->name()) +
                                                    " optimiser does not have");
     }
 
     model.load_parameters(parameters);
-    if (optimizer) optimizer->load_state(state);
+    if (optimizer)
+        optimizer->load_state(state);
     return m.info;
 }
 
@@ -669,13 +706,14 @@ nn::Model<T> load_checkpoint_model(const std::string& dir) {
     const std::string version_dir = (fs::path(dir) / m.info.version).string();
     const std::string manifest_path = (fs::path(version_dir) / manifest_name).string();
     if (m.info.dtype != dtype_name<T>())
-        throw FileError(manifest_path, "holds " + m.info.dtype + " values, not " +
-                                           dtype_name<T>() + " (load it with that dtype)");
+        throw FileError(manifest_path, "holds " + m.info.dtype + " values, not " + dtype_name<T>() +
+                                           " (load it with that dtype)");
     std::map<std::string, Array<T>> parameters;
     for (const std::string& name : m.parameters)
         parameters[name] = read_array<T>(version_dir, m.files.at(name));
     std::vector<nn::Activation> activations;
-    for (const std::string& a : m.info.activations) activations.push_back(nn::parse_activation(a));
+    for (const std::string& a : m.info.activations)
+        activations.push_back(nn::parse_activation(a));
     try {
         nn::Model<T> model = nn::Model<T>::from_parameters(parameters, activations);
         if (model.layer_dims() != m.info.layer_dims)
@@ -694,12 +732,11 @@ nn::Model<T> load_checkpoint_model(const std::string& dir) {
     }
 }
 
-#define XGRAD_CHECKPOINT_INSTANTIATE(T)                                                           \
-    template void save_checkpoint(const std::string&, const nn::Model<T>&,                       \
-                                  const nn::Optimizer<T>*, TrainingProgress,                      \
-                                  const std::map<std::string, std::string>&);                     \
-    template CheckpointInfo load_checkpoint(const std::string&, nn::Model<T>&,                    \
-                                            nn::Optimizer<T>*);                                   \
+#define XGRAD_CHECKPOINT_INSTANTIATE(T)                                                            \
+    template void save_checkpoint(const std::string&, const nn::Model<T>&,                         \
+                                  const nn::Optimizer<T>*, TrainingProgress,                       \
+                                  const std::map<std::string, std::string>&);                      \
+    template CheckpointInfo load_checkpoint(const std::string&, nn::Model<T>&, nn::Optimizer<T>*); \
     template nn::Model<T> load_checkpoint_model(const std::string&);
 XGRAD_CHECKPOINT_INSTANTIATE(float)
 XGRAD_CHECKPOINT_INSTANTIATE(double)

@@ -24,9 +24,9 @@
 // does not fit the model or optimiser it is loaded into (dtype, layer sizes, activations,
 // optimiser kind, state shapes). Nothing is changed unless everything checks out.
 
+#include "io/file_error.hpp"
 #include "nn/model.hpp"
 #include "nn/optim.hpp"
-#include "io/file_error.hpp"
 
 #include <cstddef>
 #include <functional>

@@ -53,17 +53,18 @@ Flags check_flags() {
         .option("out", "DIR", "",
                 "write the autodiff gradients dW1.npy, db1.npy, ..., dZ1.npy, ..., dA0.npy, ... "
                 "to DIR (the course's keys and scale)");
-    f.epilogue("exit code: 0 every tensor agrees, 3 a tensor disagrees (with --grads: one of yours\n"
-               "is wrong; files not found are not checked), 1 a file, shape or data error (NaN in\n"
-               "X or Y, labels not 0/1 for sigmoid, a rank-1 (n,) array), 2 a bad command line.\n\n"
-               "examples:\n"
-               "  xgrad check\n"
-               "  xgrad check --planted-bug\n"
-               "  xgrad check --layers 2,4,1 --activations tanh,sigmoid --m 400\n"
-               "  xgrad check --params params/ --X X.npy --Y Y.npy --activations relu,relu,sigmoid "
-               "--out grads/\n"
-               "  xgrad check --params params/ --X X.npy --Y Y.npy --activations relu,relu,sigmoid "
-               "--grads mine/\n");
+    f.epilogue(
+        "exit code: 0 every tensor agrees, 3 a tensor disagrees (with --grads: one of yours\n"
+        "is wrong; files not found are not checked), 1 a file, shape or data error (NaN in\n"
+        "X or Y, labels not 0/1 for sigmoid, a rank-1 (n,) array), 2 a bad command line.\n\n"
+        "examples:\n"
+        "  xgrad check\n"
+        "  xgrad check --planted-bug\n"
+        "  xgrad check --layers 2,4,1 --activations tanh,sigmoid --m 400\n"
+        "  xgrad check --params params/ --X X.npy --Y Y.npy --activations relu,relu,sigmoid "
+        "--out grads/\n"
+        "  xgrad check --params params/ --X X.npy --Y Y.npy --activations relu,relu,sigmoid "
+        "--grads mine/\n");
     return f;
 }
 
@@ -147,7 +148,7 @@ Array<double> shape_labels(Array<double> Y, const nn::Model<double>& model, std:
         Y.reshape({std::size_t(1), Y.size()});
     if (Y.dimension() != 2)
         throw io::FileError(path, "Y has shape " + xgrad::to_string(Y.shape()) + "; expected (" +
-                                        std::to_string(n_y) + ", m)");
+                                      std::to_string(n_y) + ", m)");
     if (softmax && n_y > 1 && Y.shape()[0] == 1 && Y.shape()[1] == m) {
         try {
             return nn::one_hot(Y, n_y);
@@ -161,11 +162,9 @@ Array<double> shape_labels(Array<double> Y, const nn::Model<double>& model, std:
 // The learner's gradients in `dir`, keyed as the course's grads, each of a float dtype and of
 // autodiff's shape (or, for the comparison to name it, its transpose). `missing` gets the
 // files of the network's gradients not found, `ignored` the other .npy files.
-std::map<std::string, Array<double>> load_learner_grads(const std::string& dir,
-                                                        const nn::Model<double>& model,
-                                                        std::size_t m,
-                                                        std::vector<std::string>& missing,
-                                                        std::vector<std::string>& ignored) {
+std::map<std::string, Array<double>>
+load_learner_grads(const std::string& dir, const nn::Model<double>& model, std::size_t m,
+                   std::vector<std::string>& missing, std::vector<std::string>& ignored) {
     std::map<std::string, Array<double>> found = io::load_npy_dir<double>(dir);
     const std::vector<std::size_t> n = model.layer_dims();
     std::map<std::string, Array<double>> out;
@@ -179,9 +178,9 @@ std::map<std::string, Array<double>> load_learner_grads(const std::string& dir,
         const io::NpyHeader header = io::read_npy_header(path);
         if (header.descr.size() < 2 || header.descr[1] != 'f')
             throw io::FileError(path, key + " has dtype '" + header.descr +
-                                            "': a gradient is floating point; expected float64 "
-                                            "(or float32) of shape " +
-                                            xgrad::to_string(expected));
+                                          "': a gradient is floating point; expected float64 "
+                                          "(or float32) of shape " +
+                                          xgrad::to_string(expected));
         nn::check_gradient_shape(it->second, expected, key, path);
         out.emplace(key, it->second);
         found.erase(it);
@@ -196,10 +195,11 @@ std::map<std::string, Array<double>> load_learner_grads(const std::string& dir,
         ignored.push_back(key + ".npy");
     if (out.empty())
         throw io::FileError(dir, "none of your gradient files: expected dW1.npy, db1.npy, ... "
-                                   "dW" + std::to_string(model.L()) + ".npy, db" +
-                                       std::to_string(model.L()) +
-                                       ".npy and any of dZ1.npy, ..., dA0.npy, ... (the keys "
-                                       "of the course's grads)");
+                                 "dW" +
+                                     std::to_string(model.L()) + ".npy, db" +
+                                     std::to_string(model.L()) +
+                                     ".npy and any of dZ1.npy, ..., dA0.npy, ... (the keys "
+                                     "of the course's grads)");
     return out;
 }
 
@@ -269,24 +269,24 @@ int run_check(const Flags& flags) {
             model = nn::Model<double>::from_parameters(parameters, activations);
         } catch (const std::exception& e) {
             throw io::FileError(dir,
-                                  std::string("the parameters do not make a network: ") + e.what());
+                                std::string("the parameters do not make a network: ") + e.what());
         }
         X = io::load_npy<double>(flags.text("X"));
         nn::check_not_rank1(X, "(n_x, m), one column per example", false, "X", flags.text("X"));
         nn::check_finite(X, "X", flags.text("X"));
         if (X.dimension() != 2 || X.shape()[0] != model->layer_dims().front())
             throw io::FileError(flags.text("X"), "X has shape " + xgrad::to_string(X.shape()) +
-                                                       " but W1 expects (" +
-                                                       std::to_string(model->layer_dims().front()) +
-                                                       ", m): one column per example");
+                                                     " but W1 expects (" +
+                                                     std::to_string(model->layer_dims().front()) +
+                                                     ", m): one column per example");
         Y = shape_labels(io::load_npy<double>(flags.text("Y")), *model, X.shape()[1],
                          flags.text("Y"));
         if (Y.shape() != Shape{model->layer_dims().back(), X.shape()[1]})
             throw io::FileError(flags.text("Y"), "Y has shape " + xgrad::to_string(Y.shape()) +
-                                                       " but the network's "
-                                                       "output for X is (" +
-                                                       std::to_string(model->layer_dims().back()) +
-                                                       ", " + std::to_string(X.shape()[1]) + ")");
+                                                     " but the network's "
+                                                     "output for X is (" +
+                                                     std::to_string(model->layer_dims().back()) +
+                                                     ", " + std::to_string(X.shape()[1]) + ")");
         if (model->activation(model->L()) == nn::Activation::sigmoid)
             nn::check_binary_labels(Y, "Y", flags.text("Y"));
     } else {
@@ -336,7 +336,8 @@ int run_check(const Flags& flags) {
             std::cout << "\n";
         }
         if (!ignored.empty()) {
-            std::cout << "yours: ignored (not a gradient of this " << model->L() << "-layer network):";
+            std::cout << "yours: ignored (not a gradient of this " << model->L()
+                      << "-layer network):";
             for (const auto& name : ignored)
                 std::cout << " " << name;
             std::cout << "\n";

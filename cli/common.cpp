@@ -53,11 +53,10 @@ TrainTest<T> load_data(DataKind kind, const std::string& dir, std::size_t limit,
             if (kind == DataKind::fashion_binary) {
                 out.train = io::load_fashion_mnist_binary<T>(io::Split::train, dir);
                 out.test = io::load_fashion_mnist_binary<T>(io::Split::test, dir);
-                out.description = std::string("Fashion-MNIST binary: ") +
-                                  io::fashion_mnist_classes[io::fashion_binary_negative] +
-                                  " (y = 0) vs " +
-                                  io::fashion_mnist_classes[io::fashion_binary_positive] +
-                                  " (y = 1), 784 pixels";
+                out.description =
+                    std::string("Fashion-MNIST binary: ") +
+                    io::fashion_mnist_classes[io::fashion_binary_negative] + " (y = 0) vs " +
+                    io::fashion_mnist_classes[io::fashion_binary_positive] + " (y = 1), 784 pixels";
             } else {
                 out.train = io::load_fashion_mnist<T>(io::Split::train, dir);
                 out.test = io::load_fashion_mnist<T>(io::Split::test, dir);

@@ -2,9 +2,9 @@
 // What the `xgrad` subcommands share: the data sets by name, the default network of each, and
 // the progress bar of a training run.
 
-#include "nn/nn.hpp"
 #include "cli/flags.hpp"
 #include "io/datasets.hpp"
+#include "nn/nn.hpp"
 
 #include <chrono>
 #include <cstddef>

@@ -5,8 +5,8 @@
 
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
-#include "cli/train.hpp"
 #include "cli/graph_files.hpp"
+#include "cli/train.hpp"
 
 #include <cstdio>
 #include <filesystem>

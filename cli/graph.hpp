@@ -25,9 +25,9 @@
 //
 // Files and their formats: cli/graph_files.hpp; the JSON schema: docs/graph-json.md.
 
-#include "nn/model.hpp"
 #include "cli/flags.hpp"
 #include "cli/graph_files.hpp"
+#include "nn/model.hpp"
 
 namespace xgrad::cli {
 

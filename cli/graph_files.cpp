@@ -21,7 +21,7 @@ void write_text(const fs::path& path, const std::string& text) {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     if (!out)
         throw io::FileError(path.string(),
-                              std::string("cannot open for writing: ") + std::strerror(errno));
+                            std::string("cannot open for writing: ") + std::strerror(errno));
     out << text;
     out.flush();
     if (!out)
@@ -105,7 +105,7 @@ std::vector<std::string> write_graph_files(const Tensor<T>& loss, const GraphReq
         fs::create_directories(steps_dir, error);
         if (error)
             throw io::FileError(steps_dir.string(),
-                                  "cannot create the directory: " + error.message());
+                                "cannot create the directory: " + error.message());
         write_text(steps_dir / "steps.txt", steps_text);
         note(steps_dir / "steps.txt");
         for (std::size_t k = 0; k < frames.size(); ++k) {

@@ -75,7 +75,7 @@ double note_number(const checkpoint::CheckpointInfo& info, const std::string& di
     const double x = std::strtod(text.c_str(), &end);
     if (text.empty() || *end != '\0' || !std::isfinite(x) || x < 0)
         throw io::FileError(dir, "manifest note " + key + " = '" + text +
-                                       "' is not a non-negative number");
+                                     "' is not a non-negative number");
     return x;
 }
 
@@ -100,12 +100,12 @@ TrainRun<T> train_network(const TrainSettings& s) {
         for (const auto& name : s.resumed.activations)
             arch.activations.push_back(nn::parse_activation(name));
         if (arch.layer_dims.front() != n_x || arch.layer_dims.back() != n_y)
-            throw io::FileError(s.resume,
-                                  "the checkpoint's network has " +
-                                      std::to_string(arch.layer_dims.front()) + " inputs and " +
-                                      std::to_string(arch.layer_dims.back()) + " outputs, but " +
-                                      to_string(s.net.data) + " has " + std::to_string(n_x) +
-                                      " and " + std::to_string(n_y));
+            throw io::FileError(s.resume, "the checkpoint's network has " +
+                                              std::to_string(arch.layer_dims.front()) +
+                                              " inputs and " +
+                                              std::to_string(arch.layer_dims.back()) +
+                                              " outputs, but " + to_string(s.net.data) + " has " +
+                                              std::to_string(n_x) + " and " + std::to_string(n_y));
     } else {
         arch = resolve_architecture(s.net.layers, s.net.hidden, s.net.activations, defaults, n_x,
                                     n_y, std::string("--data ") + to_string(s.net.data));
@@ -200,8 +200,8 @@ TrainRun<T> train_network(const TrainSettings& s) {
             history.test_accuracy.push_back(test.accuracy);
         }
         if (!s.checkpoint.empty() && ((epoch - start_epoch) % every == 0 || last))
-            checkpoint::save_checkpoint(s.checkpoint, model, optimizer.get(), {long(epoch), long(steps)},
-                                  notes);
+            checkpoint::save_checkpoint(s.checkpoint, model, optimizer.get(),
+                                        {long(epoch), long(steps)}, notes);
     }
     bar.finish();
 

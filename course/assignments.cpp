@@ -12,8 +12,7 @@ const std::vector<Assignment>& assignments() {
          "", c1w4_step_by_step},
         {"c2w1-initialization", "Course 2 week 1: Initialization (zeros, random x 10, He)", "",
          c2w1_initialization},
-        {"c2w1-regularization",
-         "Course 2 week 1: Regularization (L2 and dropout test cases)",
+        {"c2w1-regularization", "Course 2 week 1: Regularization (L2 and dropout test cases)",
          "the three model runs on datasets/data.mat (the football field): that file is not "
          "available here",
          c2w1_regularization},

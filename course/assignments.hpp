@@ -26,10 +26,10 @@ const std::vector<Assignment>& assignments();
 const Assignment* find_assignment(std::string_view name);
 
 // The assignments themselves, one file each.
-void c2w1_initialization(Notebook& notebook);   // course/c2_initialization.cpp
-void c2w1_regularization(Notebook& notebook);   // course/c2_regularization.cpp
+void c2w1_initialization(Notebook& notebook);    // course/c2_initialization.cpp
+void c2w1_regularization(Notebook& notebook);    // course/c2_regularization.cpp
 void c2w1_gradient_checking(Notebook& notebook); // course/c2_gradient_checking.cpp
-void c2w2_optimization(Notebook& notebook);     // course/c2_optimization.cpp
+void c2w2_optimization(Notebook& notebook);      // course/c2_optimization.cpp
 
 /// Course 1 week 3, planar data classification with one hidden layer (course/c1w3_planar.cpp).
 void c1w3_planar(Notebook& notebook);

@@ -19,12 +19,10 @@ using namespace xgrad;
 int main(int argc, char** argv) {
     using T = float;
     const std::string dir = example::fashion_dir(argc, argv);
-    const auto train = example::load_or_exit("fashion_mnist_mlp", dir, [&] {
-        return io::load_fashion_mnist<T>(io::Split::train, dir);
-    });
-    const auto test = example::load_or_exit("fashion_mnist_mlp", dir, [&] {
-        return io::load_fashion_mnist<T>(io::Split::test, dir);
-    });
+    const auto train = example::load_or_exit(
+        "fashion_mnist_mlp", dir, [&] { return io::load_fashion_mnist<T>(io::Split::train, dir); });
+    const auto test = example::load_or_exit(
+        "fashion_mnist_mlp", dir, [&] { return io::load_fashion_mnist<T>(io::Split::test, dir); });
 
     const unsigned seed = argc > 2 ? static_cast<unsigned>(std::stoul(argv[2])) : 1;
     using nn::Activation;

@@ -4,8 +4,8 @@
 // step of backward, steps/step-NN.dot/.svg into the directory given (default graph-week4).
 //
 //   ./graph_week4 [DIR]     then open DIR/graph.svg, or DIR/steps/step-01.svg ...
-#include "nn/nn.hpp"
 #include "cli/graph_files.hpp"
+#include "nn/nn.hpp"
 
 #include <exception>
 #include <iostream>

@@ -9,10 +9,11 @@ using namespace xgrad;
 int main() {
     Tensor<> W(Array<double>{{0.1, -0.2}, {0.4, 0.3}}, /*requires_grad=*/true, "W[1]");
     Tensor<> b(Array<double>({2, 1}, 0.0), true, "b[1]");
-    Tensor<> X(Array<double>{{1.0, 2.0, 3.0}, {0.5, -1.0, 2.0}}); // (n_x, m): one column per example
+    Tensor<> X(
+        Array<double>{{1.0, 2.0, 3.0}, {0.5, -1.0, 2.0}}); // (n_x, m): one column per example
     Tensor<> Y(Array<double>{{1.0, 0.0, 1.0}, {0.0, 1.0, 1.0}});
 
-    Tensor<> Z = (matmul(W, X) + b).label("Z[1]"); // b (2,1) broadcasts over the m columns
+    Tensor<> Z = (matmul(W, X) + b).label("Z[1]");          // b (2,1) broadcasts over the m columns
     Tensor<> cost = binary_cross_entropy_with_logits(Z, Y); // stable for logits of +-1000
     cost.backward();                                        // walks the tape in reverse
     std::cout << "cost " << cost.item() << "\ndW\n" << W.grad() << "\ndb\n" << b.grad() << "\n";

@@ -5,8 +5,8 @@
 //   ./week3_planar
 
 #include "autograd/autograd.hpp"
-#include "nn/init.hpp"
 #include "io/datasets.hpp"
+#include "nn/init.hpp"
 
 #include <chrono>
 #include <cstdio>

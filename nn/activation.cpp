@@ -9,19 +9,26 @@ constexpr Activation all[] = {Activation::relu, Activation::leaky_relu, Activati
                               Activation::tanh, Activation::softmax};
 
 std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+        s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+        s.remove_suffix(1);
     return s;
 }
 } // namespace
 
 std::string_view to_string(Activation activation) {
     switch (activation) {
-    case Activation::relu: return "relu";
-    case Activation::leaky_relu: return "leaky_relu";
-    case Activation::sigmoid: return "sigmoid";
-    case Activation::tanh: return "tanh";
-    case Activation::softmax: return "softmax";
+    case Activation::relu:
+        return "relu";
+    case Activation::leaky_relu:
+        return "leaky_relu";
+    case Activation::sigmoid:
+        return "sigmoid";
+    case Activation::tanh:
+        return "tanh";
+    case Activation::softmax:
+        return "softmax";
     }
     return "?";
 }
@@ -29,7 +36,8 @@ std::string_view to_string(Activation activation) {
 Activation parse_activation(std::string_view name) {
     const std::string_view trimmed = trim(name);
     for (Activation a : all)
-        if (to_string(a) == trimmed) return a;
+        if (to_string(a) == trimmed)
+            return a;
     throw std::invalid_argument("unknown activation \"" + std::string(name) +
                                 "\": expected relu, leaky_relu, sigmoid, tanh or softmax");
 }
@@ -39,7 +47,8 @@ std::vector<Activation> parse_activations(std::string_view names) {
     while (true) {
         const std::size_t comma = names.find(',');
         out.push_back(parse_activation(names.substr(0, comma)));
-        if (comma == std::string_view::npos) break;
+        if (comma == std::string_view::npos)
+            break;
         names.remove_prefix(comma + 1);
     }
     return out;
@@ -48,11 +57,16 @@ std::vector<Activation> parse_activations(std::string_view names) {
 template <class T>
 Tensor<T> activate(Activation activation, const Tensor<T>& Z) {
     switch (activation) {
-    case Activation::relu: return relu(Z);
-    case Activation::leaky_relu: return leaky_relu(Z, T(leaky_relu_slope));
-    case Activation::sigmoid: return sigmoid(Z);
-    case Activation::tanh: return tanh(Z);
-    case Activation::softmax: return softmax(Z, 0);
+    case Activation::relu:
+        return relu(Z);
+    case Activation::leaky_relu:
+        return leaky_relu(Z, T(leaky_relu_slope));
+    case Activation::sigmoid:
+        return sigmoid(Z);
+    case Activation::tanh:
+        return tanh(Z);
+    case Activation::softmax:
+        return softmax(Z, 0);
     }
     throw std::invalid_argument("activate: unknown activation");
 }

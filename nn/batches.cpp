@@ -41,7 +41,8 @@ void gather_columns(const Array<T>& source, const std::size_t* columns, Array<T>
     for (std::size_t i = 0; i < rows; ++i) {
         const T* row = src + i * m;
         T* out_row = dst + i * count;
-        for (std::size_t j = 0; j < count; ++j) out_row[j] = row[columns[j]];
+        for (std::size_t j = 0; j < count; ++j)
+            out_row[j] = row[columns[j]];
     }
 }
 
@@ -113,14 +114,14 @@ Array<T> one_hot(const Array<T>& labels, std::size_t classes) {
     return Y;
 }
 
-#define XGRAD_INSTANTIATE(T)                                                                      \
-    template void gather_columns(const Array<T>&, const std::size_t*, Array<T>&);                 \
-    template std::vector<MiniBatch<T>> random_mini_batches(const Array<T>&, const Array<T>&,      \
-                                                           std::size_t, std::mt19937&);           \
-    template std::vector<MiniBatch<T>> random_mini_batches(const Array<T>&, const Array<T>&,      \
-                                                           std::size_t, unsigned);                \
-    template std::vector<MiniBatch<T>> random_mini_batches(const Array<T>&, const Array<T>&,      \
-                                                           std::size_t, random::RandomState&);    \
+#define XGRAD_INSTANTIATE(T)                                                                       \
+    template void gather_columns(const Array<T>&, const std::size_t*, Array<T>&);                  \
+    template std::vector<MiniBatch<T>> random_mini_batches(const Array<T>&, const Array<T>&,       \
+                                                           std::size_t, std::mt19937&);            \
+    template std::vector<MiniBatch<T>> random_mini_batches(const Array<T>&, const Array<T>&,       \
+                                                           std::size_t, unsigned);                 \
+    template std::vector<MiniBatch<T>> random_mini_batches(const Array<T>&, const Array<T>&,       \
+                                                           std::size_t, random::RandomState&);     \
     template Array<T> one_hot(const Array<T>&, std::size_t);
 XGRAD_INSTANTIATE(float)
 XGRAD_INSTANTIATE(double)

@@ -22,13 +22,11 @@ struct MiniBatch {
 /// and Y disagree on m or mini_batch_size is 0.
 template <class T>
 std::vector<MiniBatch<T>> random_mini_batches(const Array<T>& X, const Array<T>& Y,
-                                              std::size_t mini_batch_size,
-                                              std::mt19937& generator);
+                                              std::size_t mini_batch_size, std::mt19937& generator);
 /// The same with a fresh std::mt19937(seed): the same seed gives the same batches.
 template <class T>
 std::vector<MiniBatch<T>> random_mini_batches(const Array<T>& X, const Array<T>& Y,
-                                              std::size_t mini_batch_size = 64,
-                                              unsigned seed = 0);
+                                              std::size_t mini_batch_size = 64, unsigned seed = 0);
 
 /// The course's random_mini_batches with the course's generator: the permutation is
 /// numpy's np.random.permutation(m) drawn from `numpy`, so random::RandomState(seed) gives the

@@ -46,10 +46,13 @@ AutodiffGrads<T> run_autodiff(const Model<T>& model, const Array<T>& X, const Ar
     ForwardTrace<T> trace;
     const Tensor<T> J = model.loss(Xt, Yt, &trace);
     std::vector<Tensor<T>> inputs;
-    for (const auto& p : model.parameters()) inputs.push_back(p.tensor);
+    for (const auto& p : model.parameters())
+        inputs.push_back(p.tensor);
     if (activations) {
-        for (std::size_t l = 1; l <= L; ++l) inputs.push_back(trace.Z[l]);
-        for (std::size_t l = 0; l < L; ++l) inputs.push_back(trace.A[l]);
+        for (std::size_t l = 1; l <= L; ++l)
+            inputs.push_back(trace.Z[l]);
+        for (std::size_t l = 0; l < L; ++l)
+            inputs.push_back(trace.A[l]);
     }
     // grad() leaves every .grad alone: the comparison does not disturb a training loop.
     const std::vector<Tensor<T>> g = xgrad::grad(std::vector<Tensor<T>>{J}, inputs);
@@ -65,8 +68,10 @@ AutodiffGrads<T> run_autodiff(const Model<T>& model, const Array<T>& X, const Ar
         const T m = static_cast<T>(X.shape()[1]);
         out.dZ.resize(L + 1);
         out.dA.resize(L);
-        for (std::size_t l = 1; l <= L; ++l) out.dZ[l] = g[2 * L + l - 1].value() * m;
-        for (std::size_t l = 0; l < L; ++l) out.dA[l] = g[3 * L + l].value() * m;
+        for (std::size_t l = 1; l <= L; ++l)
+            out.dZ[l] = g[2 * L + l - 1].value() * m;
+        for (std::size_t l = 0; l < L; ++l)
+            out.dA[l] = g[3 * L + l].value() * m;
     }
     return out;
 }
@@ -83,7 +88,8 @@ public:
         Tensor<double> A = A_prev;
         for (std::size_t k = l; k <= m_model.L(); ++k) {
             const Tensor<double> Z = m_model.layer(k).forward(A);
-            if (k == m_model.L()) return m_model.loss_from_logits(Z, m_Y).item();
+            if (k == m_model.L())
+                return m_model.loss_from_logits(Z, m_Y).item();
             A = activate(m_model.activation(k), Z);
         }
         return m_model.loss_from_logits(A, m_Y).item(); // l > L: A is ZL itself
@@ -91,7 +97,8 @@ public:
     /// J with Z[l] = Z.
     double from_Z(std::size_t l, const Tensor<double>& Z) const {
         NoGrad no_grad;
-        if (l == m_model.L()) return m_model.loss_from_logits(Z, m_Y).item();
+        if (l == m_model.L())
+            return m_model.loss_from_logits(Z, m_Y).item();
         return from_A(l + 1, activate(m_model.activation(l), Z));
     }
 
@@ -105,7 +112,8 @@ std::vector<std::size_t> pick_entries(std::size_t size, std::size_t max_entries,
                                       std::mt19937& generator) {
     std::vector<std::size_t> entries(size);
     std::iota(entries.begin(), entries.end(), std::size_t(0));
-    if (max_entries == 0 || size <= max_entries) return entries;
+    if (max_entries == 0 || size <= max_entries)
+        return entries;
     std::shuffle(entries.begin(), entries.end(), generator);
     entries.resize(max_entries);
     std::sort(entries.begin(), entries.end());
@@ -115,8 +123,8 @@ std::vector<std::size_t> pick_entries(std::size_t size, std::size_t max_entries,
 // scale * dJ/dx at each chosen entry of x by central differences (x is changed in place and
 // restored), where `cost` evaluates J with x's current values. Other entries stay 0.
 template <class F>
-Arr central_differences(Arr& x, const std::vector<std::size_t>& entries, Stencil stencil,
-                        double h, double scale, F cost) {
+Arr central_differences(Arr& x, const std::vector<std::size_t>& entries, Stencil stencil, double h,
+                        double scale, F cost) {
     Arr out = xt::zeros<double>(x.shape());
     double* v = x.data();
     auto at = [&](std::size_t i, double value) {
@@ -196,8 +204,8 @@ Difference difference(const Arr& autodiff, const Arr& other, const std::vector<s
     // NaN relative (autodiff not finite) fails too.
     d.passed = d.relative <= threshold;
     if (only && only->size() < autodiff.size())
-        d.note = std::to_string(only->size()) + " of " + std::to_string(autodiff.size()) +
-                 " entries";
+        d.note =
+            std::to_string(only->size()) + " of " + std::to_string(autodiff.size()) + " entries";
     return d;
 }
 
@@ -211,7 +219,8 @@ std::string number(double x) {
 
 double dot(const Arr& a, const Arr& b) {
     double s = 0;
-    for (std::size_t i = 0; i < a.size(); ++i) s += a.data()[i] * b.data()[i];
+    for (std::size_t i = 0; i < a.size(); ++i)
+        s += a.data()[i] * b.data()[i];
     return s;
 }
 
@@ -234,25 +243,29 @@ std::string factor_hint(char kind, double c, std::size_t m) {
     auto factor_is = [&](double target) { return std::abs(a - target) <= 1e-3 * target; };
     if (c < 0 && factor_is(1))
         return "yours = -1 x autodiff's at every entry: a sign is flipped (the course's "
-                         "dAL = -(np.divide(Y, AL) - np.divide(1 - Y, 1 - AL)); dZ[L] = AL - Y, "
-                         "not Y - AL)";
+               "dAL = -(np.divide(Y, AL) - np.divide(1 - Y, 1 - AL)); dZ[L] = AL - Y, "
+               "not Y - AL)";
     const std::string sign = c < 0 ? " and the sign is flipped" : "";
     if (m > 1 && factor_is(M))
-        return "yours = " + std::string(c < 0 ? "-" : "") + "m x autodiff's (m = " +
-               std::to_string(m) + ")" + sign +
+        return "yours = " + std::string(c < 0 ? "-" : "") +
+               "m x autodiff's (m = " + std::to_string(m) + ")" + sign +
                (parameter ? ": the 1/m is missing; " + formula
                           : ": a factor m too many; the course's " + formula);
     if (m > 1 && factor_is(1 / M))
-        return "yours = " + std::string(c < 0 ? "-" : "") + "1/m x autodiff's (m = " +
-               std::to_string(m) + ")" + sign +
+        return "yours = " + std::string(c < 0 ? "-" : "") +
+               "1/m x autodiff's (m = " + std::to_string(m) + ")" + sign +
                (parameter ? ": divided by m twice? The course's dZ and dA have no 1/m; it comes "
-                            "once, in " + formula
+                            "once, in " +
+                                formula
                           : ": the course's dZ and dA are per example, the 1/m comes only in dW "
-                            "and db; " + formula);
+                            "and db; " +
+                                formula);
     std::string factor;
     for (double f : {2.0, 4.0, 0.5, 0.25})
-        if (factor_is(f)) factor = f >= 1 ? short_number(f) : "1/" + short_number(1 / f);
-    if (factor.empty()) factor = short_number(a);
+        if (factor_is(f))
+            factor = f >= 1 ? short_number(f) : "1/" + short_number(1 / f);
+    if (factor.empty())
+        factor = short_number(a);
     return "yours = " + std::string(c < 0 ? "-" : "") + factor + " x autodiff's at every entry" +
            sign + ": the formula is right up to a constant factor (" + formula + ")";
 }
@@ -262,8 +275,10 @@ std::string differing_hint(const std::string& key, const Arr& a, const Arr& y, s
                            double threshold) {
     const char kind = key[1];
     const double a2 = dot(a, a), y2 = dot(y, y);
-    if (y2 == 0) return "yours is all zeros";
-    if (a2 == 0) return "autodiff's is all zeros, yours is not";
+    if (y2 == 0)
+        return "yours is all zeros";
+    if (a2 == 0)
+        return "autodiff's is all zeros, yours is not";
     // yours = c * autodiff's, c by least squares; near-constant when the rest is tiny.
     const double c = dot(a, y) / a2;
     Arr rest = y - c * a;
@@ -273,7 +288,8 @@ std::string differing_hint(const std::string& key, const Arr& a, const Arr& y, s
             close.add(a, y, nullptr);
             return "yours is within a relative " + number(close.relative()) +
                    " of autodiff's: rounding rather than a wrong formula? (float32 arrays round "
-                   "at about 1e-7; the pass mark is " + number(threshold) + ")";
+                   "at about 1e-7; the pass mark is " +
+                   number(threshold) + ")";
         }
         return factor_hint(kind, c, m);
     }
@@ -296,8 +312,10 @@ std::string differing_hint(const std::string& key, const Arr& a, const Arr& y, s
         const double x = a.data()[i], z = y.data()[i];
         if (std::abs(x) > tiny && std::abs(z) > tiny && (x < 0) != (z < 0) && flipped++ == 0)
             first_flipped = i;
-        if (std::abs(z) <= tiny && std::abs(x) > tiny && yours_zero++ == 0) first_yours_zero = i;
-        if (std::abs(x) <= tiny && std::abs(z) > tiny && theirs_zero++ == 0) first_theirs_zero = i;
+        if (std::abs(z) <= tiny && std::abs(x) > tiny && yours_zero++ == 0)
+            first_yours_zero = i;
+        if (std::abs(x) <= tiny && std::abs(z) > tiny && theirs_zero++ == 0)
+            first_theirs_zero = i;
     }
     const std::string of = " of " + std::to_string(a.size()) + " entries (the first " + key;
     if (flipped > 0 && magnitudes.relative() <= 1e-6)
@@ -341,7 +359,7 @@ Difference supplied_difference(const std::string& key, const Arr& autodiff, cons
         d.passed = false;
         d.note = "yours transposed";
         std::reverse(d.worst_index.begin(), d.worst_index.end()); // in yours' own layout
-        const std::string meant = key[1] == 'W'   ? " = (n_l, n_{l-1}): dW = 1/m np.dot(dZ, A_prev.T)"
+        const std::string meant = key[1] == 'W' ? " = (n_l, n_{l-1}): dW = 1/m np.dot(dZ, A_prev.T)"
                                   : key[1] == 'b' ? " = (n_l, 1): db = 1/m np.sum(dZ, axis=1, "
                                                     "keepdims=True)"
                                                   : ", one column per example";
@@ -351,7 +369,8 @@ Difference supplied_difference(const std::string& key, const Arr& autodiff, cons
                                         : "still differs (relative " + number(d.relative) + ")");
         return d;
     }
-    if (!d.passed) hint = differing_hint(key, autodiff, y, m, threshold);
+    if (!d.passed)
+        hint = differing_hint(key, autodiff, y, m, threshold);
     return d;
 }
 
@@ -361,17 +380,24 @@ Difference unavailable(std::string note) {
     return d;
 }
 
-std::string key(const char* name, std::size_t l) { return name + std::to_string(l); }
+std::string key(const char* name, std::size_t l) {
+    return name + std::to_string(l);
+}
 
 } // namespace
 
 reference::Activation to_reference(Activation activation) {
     switch (activation) {
-    case Activation::relu: return reference::Activation::relu;
-    case Activation::leaky_relu: return reference::Activation::leaky_relu;
-    case Activation::sigmoid: return reference::Activation::sigmoid;
-    case Activation::tanh: return reference::Activation::tanh;
-    case Activation::softmax: break;
+    case Activation::relu:
+        return reference::Activation::relu;
+    case Activation::leaky_relu:
+        return reference::Activation::leaky_relu;
+    case Activation::sigmoid:
+        return reference::Activation::sigmoid;
+    case Activation::tanh:
+        return reference::Activation::tanh;
+    case Activation::softmax:
+        break;
     }
     throw std::invalid_argument("the course's reference backprop has no " +
                                 std::string(to_string(activation)) + " layer");
@@ -415,17 +441,21 @@ reference::Grads<T> supplied_grads(const std::map<std::string, Array<T>>& suppli
         const Array<T>* expected = nullptr;
         Array<T>* slot = nullptr;
         for (std::size_t l = 1; l <= L; ++l) {
-            if (name == key("dW", l)) expected = &autodiff.dW[l], slot = &grads.dW[l];
-            if (name == key("db", l)) expected = &autodiff.db[l], slot = &grads.db[l];
-            if (name == key("dZ", l)) expected = &autodiff.dZ[l], slot = &grads.dZ[l];
-            if (name == key("dA", l - 1)) expected = &autodiff.dA[l - 1], slot = &grads.dA[l - 1];
+            if (name == key("dW", l))
+                expected = &autodiff.dW[l], slot = &grads.dW[l];
+            if (name == key("db", l))
+                expected = &autodiff.db[l], slot = &grads.db[l];
+            if (name == key("dZ", l))
+                expected = &autodiff.dZ[l], slot = &grads.dZ[l];
+            if (name == key("dA", l - 1))
+                expected = &autodiff.dA[l - 1], slot = &grads.dA[l - 1];
         }
         if (!slot)
-            throw std::invalid_argument(
-                "compare_gradients: '" + name + "' is not a gradient of this " +
-                std::to_string(L) + "-layer network: the keys are dW1..dW" + std::to_string(L) +
-                ", db1..db" + std::to_string(L) + ", dZ1..dZ" + std::to_string(L) + ", dA0..dA" +
-                std::to_string(L - 1));
+            throw std::invalid_argument("compare_gradients: '" + name +
+                                        "' is not a gradient of this " + std::to_string(L) +
+                                        "-layer network: the keys are dW1..dW" + std::to_string(L) +
+                                        ", db1..db" + std::to_string(L) + ", dZ1..dZ" +
+                                        std::to_string(L) + ", dA0..dA" + std::to_string(L - 1));
         check_gradient_shape(value, expected->shape(), name);
         *slot = value;
     }
@@ -467,7 +497,8 @@ Comparison compare_impl(const Model<T>& model, const Array<T>& X, const Array<T>
                                    "yours replace here: nothing to catch");
     } else {
         try {
-            for (Activation a : model.activations()) ref_activations.push_back(to_reference(a));
+            for (Activation a : model.activations())
+                ref_activations.push_back(to_reference(a));
         } catch (const std::invalid_argument& e) {
             manual_missing = std::string(e.what()) + ": no manual column";
         }
@@ -499,7 +530,8 @@ Comparison compare_impl(const Model<T>& model, const Array<T>& X, const Array<T>
 
     // (c) finite differences, in float64 on a copy of the model.
     std::map<std::string, Arr> params64;
-    for (const auto& [name, value] : model.parameter_values()) params64[name] = to_double(value);
+    for (const auto& [name, value] : model.parameter_values())
+        params64[name] = to_double(value);
     Model<double> model64 = Model<double>::from_parameters(params64, model.activations());
     const Arr X64 = to_double(X), Y64 = to_double(Y);
     const NumericCost cost(model64, Y64);
@@ -535,7 +567,8 @@ Comparison compare_impl(const Model<T>& model, const Array<T>& X, const Array<T>
             row.manual = difference(a, to_double(*manual_value), nullptr, options.threshold);
         else
             row.manual = unavailable(manual_missing.empty() ? "not computed" : "no reference");
-        if (row.manual.note == "not finite") row.manual.note = "manual not finite";
+        if (row.manual.note == "not finite")
+            row.manual.note = "manual not finite";
         if (numeric_wanted) {
             const auto entries = pick_entries(a.size(), options.max_numeric_entries, generator);
             sampled = sampled || entries.size() < a.size();
@@ -559,36 +592,39 @@ Comparison compare_impl(const Model<T>& model, const Array<T>& X, const Array<T>
     for (std::size_t l = L; l >= 1; --l) {
         const Dense<double>& layer = model64.layer(l);
         // dZ[l] = m dJ/dZ[l]: perturb Z[l], run the later layers.
-        add_row(l, key("dZ", l), to_double(autodiff.dZ[l]), have_manual ? &manual.dZ[l] : nullptr,
-                options.numeric && options.numeric_activations,
-                [&](const std::vector<std::size_t>& entries) {
-                    Tensor<double> Z(trace64.Z[l].value());
-                    return central_differences(Z.data(), entries, options.stencil, options.epsilon, mscale,
-                                               [&] { return cost.from_Z(l, Z); });
-                },
-                false);
+        add_row(
+            l, key("dZ", l), to_double(autodiff.dZ[l]), have_manual ? &manual.dZ[l] : nullptr,
+            options.numeric && options.numeric_activations,
+            [&](const std::vector<std::size_t>& entries) {
+                Tensor<double> Z(trace64.Z[l].value());
+                return central_differences(Z.data(), entries, options.stencil, options.epsilon,
+                                           mscale, [&] { return cost.from_Z(l, Z); });
+            },
+            false);
         // dW[l], db[l]: perturb the float64 copy of the parameter, from the cached A[l-1].
         for (const bool is_W : {true, false}) {
             Tensor<double> p = is_W ? layer.W() : layer.b();
-            add_row(l, key(is_W ? "dW" : "db", l), to_double(is_W ? autodiff.dW[l] : autodiff.db[l]),
-                    have_manual ? (is_W ? &manual.dW[l] : &manual.db[l]) : nullptr, options.numeric,
-                    [&](const std::vector<std::size_t>& entries) {
-                        return central_differences(p.data(), entries, options.stencil, options.epsilon, 1.0, [&] {
-                            return cost.from_A(l, trace64.A[l - 1]);
-                        });
-                    },
-                    true);
+            add_row(
+                l, key(is_W ? "dW" : "db", l), to_double(is_W ? autodiff.dW[l] : autodiff.db[l]),
+                have_manual ? (is_W ? &manual.dW[l] : &manual.db[l]) : nullptr, options.numeric,
+                [&](const std::vector<std::size_t>& entries) {
+                    return central_differences(p.data(), entries, options.stencil, options.epsilon,
+                                               1.0,
+                                               [&] { return cost.from_A(l, trace64.A[l - 1]); });
+                },
+                true);
         }
         // dA[l-1] = m dJ/dA[l-1]: perturb A[l-1] (X itself for l = 1).
-        add_row(l, key("dA", l - 1), to_double(autodiff.dA[l - 1]),
-                have_manual ? &manual.dA[l - 1] : nullptr,
-                options.numeric && options.numeric_activations,
-                [&](const std::vector<std::size_t>& entries) {
-                    Tensor<double> A(trace64.A[l - 1].value());
-                    return central_differences(A.data(), entries, options.stencil, options.epsilon, mscale,
-                                               [&] { return cost.from_A(l, A); });
-                },
-                false);
+        add_row(
+            l, key("dA", l - 1), to_double(autodiff.dA[l - 1]),
+            have_manual ? &manual.dA[l - 1] : nullptr,
+            options.numeric && options.numeric_activations,
+            [&](const std::vector<std::size_t>& entries) {
+                Tensor<double> A(trace64.A[l - 1].value());
+                return central_differences(A.data(), entries, options.stencil, options.epsilon,
+                                           mscale, [&] { return cost.from_A(l, A); });
+            },
+            false);
     }
 
     if (options.numeric && network_autodiff.entries > 0)
@@ -597,8 +633,7 @@ Comparison compare_impl(const Model<T>& model, const Array<T>& X, const Array<T>
         result.network_manual = network_manual.relative();
     if (sampled)
         result.notes.push_back("finite differences on a seeded sample of at most " +
-                               std::to_string(options.max_numeric_entries) +
-                               " entries per tensor");
+                               std::to_string(options.max_numeric_entries) + " entries per tensor");
     return result;
 }
 
@@ -621,31 +656,38 @@ Comparison compare_gradients(const Model<T>& model, const Array<T>& X, const Arr
 // ---- the report -----------------------------------------------------------------------------
 
 std::string CompareRow::verdict(const std::string& manual_name) const {
-    if (!autodiff_finite) return "FAIL: autodiff not finite";
-    if (!manual.passed && !numeric.passed) return "FAIL: " + manual_name + " and numeric differ";
+    if (!autodiff_finite)
+        return "FAIL: autodiff not finite";
+    if (!manual.passed && !numeric.passed)
+        return "FAIL: " + manual_name + " and numeric differ";
     if (!manual.passed)
-        return numeric.available ? "FAIL: " + manual_name + " differs (autodiff agrees with numeric)"
-                                 : "FAIL: " + manual_name + " differs";
-    if (!numeric.passed) return "FAIL: numeric differs";
+        return numeric.available
+                   ? "FAIL: " + manual_name + " differs (autodiff agrees with numeric)"
+                   : "FAIL: " + manual_name + " differs";
+    if (!numeric.passed)
+        return "FAIL: numeric differs";
     return "ok";
 }
 
 std::vector<std::string> Comparison::failing() const {
     std::vector<std::string> out;
     for (const auto& row : rows)
-        if (!row.passed()) out.push_back(row.tensor);
+        if (!row.passed())
+            out.push_back(row.tensor);
     return out;
 }
 
 const CompareRow* Comparison::first_manual_failure() const {
     for (const auto& row : rows)
-        if (!row.manual.passed) return &row;
+        if (!row.manual.passed)
+            return &row;
     return nullptr;
 }
 
 std::string Comparison::first_disagreement() const {
     for (const auto& row : rows)
-        if (!row.passed()) return row.tensor;
+        if (!row.passed())
+            return row.tensor;
     return "";
 }
 
@@ -655,12 +697,14 @@ bool Comparison::passed() const {
 
 namespace {
 std::string cell(const Difference& d) {
-    if (!d.available) return "-";
+    if (!d.available)
+        return "-";
     return number(d.max_abs) + "  " + number(d.relative);
 }
 
 std::string pad(std::string s, std::size_t width) {
-    if (s.size() < width) s.append(width - s.size(), ' ');
+    if (s.size() < width)
+        s.append(width - s.size(), ' ');
     return s;
 }
 } // namespace
@@ -668,8 +712,8 @@ std::string pad(std::string s, std::size_t width) {
 void print(std::ostream& out, const Comparison& c) {
     out << "Gradient check of " << c.network << ", m = " << c.m << ", " << c.loss << "\n"
         << "  autodiff: the engine's backward (loss from the logits)\n"
-        << "  " << pad(c.manual_label + ":", 10) << (c.manual_source.empty() ? "-" : c.manual_source)
-        << "\n"
+        << "  " << pad(c.manual_label + ":", 10)
+        << (c.manual_source.empty() ? "-" : c.manual_source) << "\n"
         << "  numeric:  "
         << (c.stencil == Stencil::two_point
                 ? "central differences (J(x+e) - J(x-e)) / 2e in float64, e = "
@@ -690,9 +734,12 @@ void print(std::ostream& out, const Comparison& c) {
     for (const auto& row : c.rows) {
         std::string notes;
         for (const Difference* d : {&row.manual, &row.numeric})
-            if (d->available && !d->note.empty()) notes += (notes.empty() ? "  (" : ", ") + d->note;
-        if (!row.supplied) notes += notes.empty() ? "  (not supplied" : ", not supplied";
-        if (!notes.empty()) notes += ")";
+            if (d->available && !d->note.empty())
+                notes += (notes.empty() ? "  (" : ", ") + d->note;
+        if (!row.supplied)
+            notes += notes.empty() ? "  (not supplied" : ", not supplied";
+        if (!notes.empty())
+            notes += ")";
         out << pad(std::to_string(row.layer), w_layer) << pad(row.tensor, w_tensor)
             << pad(to_string(row.shape), w_shape) << pad(cell(row.manual), w_pair)
             << pad(cell(row.numeric), w_pair) << row.verdict(c.manual_label) << notes << "\n";
@@ -710,14 +757,17 @@ void print(std::ostream& out, const Comparison& c) {
     network_line("autodiff vs numeric", c.network_autodiff, c.network_autodiff_passed());
     network_line((pad(c.manual_label, 8) + " vs numeric").c_str(), c.network_manual,
                  c.network_manual_passed());
-    if (!c.manual_breakdown.empty()) out << c.manual_breakdown << "\n";
-    for (const auto& note : c.notes) out << "note: " << note << "\n";
+    if (!c.manual_breakdown.empty())
+        out << c.manual_breakdown << "\n";
+    for (const auto& note : c.notes)
+        out << "note: " << note << "\n";
     const auto failing = c.failing();
     if (failing.empty()) {
         out << "every tensor agrees\n";
     } else {
         out << "first tensor that disagrees: " << failing.front() << "\nfailing:";
-        for (const auto& name : failing) out << " " << name;
+        for (const auto& name : failing)
+            out << " " << name;
         out << "\n";
     }
     if (c.manual_label != "manual") {
@@ -735,13 +785,15 @@ void print(std::ostream& out, const Comparison& c) {
                 out << "; worst entry " << row->tensor << index << "]: " << values.str();
             }
             out << "\n";
-            if (!row->hint.empty()) out << "  hint: " << row->hint << "\n";
+            if (!row->hint.empty())
+                out << "  hint: " << row->hint << "\n";
         } else {
             out << "every tensor of " << c.manual_label << " supplied agrees with autodiff\n";
         }
         if (!c.not_supplied.empty()) {
             out << "not checked (not among " << c.manual_label << "):";
-            for (const auto& name : c.not_supplied) out << " " << name;
+            for (const auto& name : c.not_supplied)
+                out << " " << name;
             out << "\n";
         }
     }
@@ -752,14 +804,14 @@ std::ostream& operator<<(std::ostream& out, const Comparison& comparison) {
     return out;
 }
 
-#define XGRAD_INSTANTIATE(T)                                                                      \
-    template Comparison compare_gradients(const Model<T>&, const Array<T>&, const Array<T>&,      \
-                                          const CompareOptions&);                                 \
-    template Comparison compare_gradients(const Model<T>&, const Array<T>&, const Array<T>&,      \
-                                          const std::map<std::string, Array<T>>&,                 \
-                                          const CompareOptions&);                                 \
-    template std::map<std::string, Array<T>> autodiff_gradients(                                 \
-        const Model<T>&, const Array<T>&, const Array<T>&, bool);                                 \
+#define XGRAD_INSTANTIATE(T)                                                                       \
+    template Comparison compare_gradients(const Model<T>&, const Array<T>&, const Array<T>&,       \
+                                          const CompareOptions&);                                  \
+    template Comparison compare_gradients(const Model<T>&, const Array<T>&, const Array<T>&,       \
+                                          const std::map<std::string, Array<T>>&,                  \
+                                          const CompareOptions&);                                  \
+    template std::map<std::string, Array<T>> autodiff_gradients(const Model<T>&, const Array<T>&,  \
+                                                                const Array<T>&, bool);            \
     template reference::Parameters<T> to_reference(const Model<T>&);
 XGRAD_INSTANTIATE(float)
 XGRAD_INSTANTIATE(double)

@@ -76,7 +76,7 @@ struct Difference {
     /// not finite: its first NaN or Inf), in the other's own shape; empty when not computed.
     std::vector<std::size_t> worst_index;
     double worst_autodiff = 0, worst_other = 0; ///< the two values there
-    bool available = false;  ///< false: not computed, `note` says why
+    bool available = false;                     ///< false: not computed, `note` says why
     double max_abs = 0;      ///< max |autodiff - other| over the entries compared
     double relative = 0;     ///< ||autodiff - other|| / (||autodiff|| + ||other||); 0 if both 0
     bool passed = true;      ///< relative <= threshold; true when not available

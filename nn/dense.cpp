@@ -24,8 +24,8 @@ Dense<T>::Dense(Array<T> W, Array<T> b) {
         throw ShapeError("Dense: W must be a matrix (n_out, n_in), got " + to_string(W.shape()));
     const std::size_t n_out = W.shape()[0];
     if (b.dimension() != 2 || b.shape()[0] != n_out || b.shape()[1] != 1)
-        throw ShapeError("Dense: b " + to_string(b.shape()) + " must be (" +
-                         std::to_string(n_out) + ", 1) for W " + to_string(W.shape()));
+        throw ShapeError("Dense: b " + to_string(b.shape()) + " must be (" + std::to_string(n_out) +
+                         ", 1) for W " + to_string(W.shape()));
     m_W = Tensor<T>(std::move(W), true, "W");
     m_b = Tensor<T>(std::move(b), true, "b");
 }

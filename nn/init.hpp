@@ -59,8 +59,8 @@ class Initializer {
 public:
     explicit Initializer(Init init = Init::he, unsigned seed = 1,
                          Generator generator = Generator::standard)
-        : m_init(init), m_source(generator), m_generator(seed), m_randn(T(0), T(1)),
-          m_numpy(seed) {}
+        : m_init(init), m_source(generator), m_generator(seed), m_randn(T(0), T(1)), m_numpy(seed) {
+    }
     /// Draws with numpy's generator from where `numpy` stands (a copy of it).
     Initializer(Init init, const random::RandomState& numpy)
         : m_init(init), m_source(Generator::numpy), m_randn(T(0), T(1)), m_numpy(numpy) {}

@@ -11,18 +11,17 @@ namespace {
 // Costs take one column per example: ZL and Y of one shape (k, m), m >= 1. Broadcasting
 // here would turn (1, m) labels against (m, 1) outputs into an (m, m) matrix, silently.
 template <class T>
-void require_examples(const char* where, const char* name, const Tensor<T>& A,
-                      const Tensor<T>& Y) {
+void require_examples(const char* where, const char* name, const Tensor<T>& A, const Tensor<T>& Y) {
     if (!A.defined() || !Y.defined())
         throw ShapeError(xgrad::detail::in_scope(std::string(where) + ": undefined " +
-                                          (A.defined() ? "Y" : name)));
+                                                 (A.defined() ? "Y" : name)));
     if (A.dim() != 2 || A.shape() != Y.shape())
-        throw ShapeError(xgrad::detail::in_scope(std::string(where) + ": " + name + " " + describe(A) +
-                                          " and Y " + describe(Y) +
-                                          " must be matrices of the same shape (classes, m)"));
+        throw ShapeError(xgrad::detail::in_scope(
+            std::string(where) + ": " + name + " " + describe(A) + " and Y " + describe(Y) +
+            " must be matrices of the same shape (classes, m)"));
     if (A.shape()[1] == 0)
         throw ShapeError(xgrad::detail::in_scope(std::string(where) + ": no examples (m = 0) in " +
-                                          name + " " + describe(A)));
+                                                 name + " " + describe(A)));
 }
 } // namespace
 
@@ -53,16 +52,20 @@ Tensor<T> categorical_cross_entropy_from_logits(const Tensor<T>& ZL, const Tenso
 
 std::string_view to_string(Loss loss) {
     switch (loss) {
-    case Loss::binary_cross_entropy: return "binary cross-entropy";
-    case Loss::categorical_cross_entropy: return "categorical cross-entropy";
+    case Loss::binary_cross_entropy:
+        return "binary cross-entropy";
+    case Loss::categorical_cross_entropy:
+        return "categorical cross-entropy";
     }
     return "?";
 }
 
 Loss loss_for(Activation output) {
     switch (output) {
-    case Activation::sigmoid: return Loss::binary_cross_entropy;
-    case Activation::softmax: return Loss::categorical_cross_entropy;
+    case Activation::sigmoid:
+        return Loss::binary_cross_entropy;
+    case Activation::softmax:
+        return Loss::categorical_cross_entropy;
     default:
         throw std::invalid_argument(
             "no cross-entropy loss for an output layer with " + std::string(to_string(output)) +
@@ -76,10 +79,10 @@ Tensor<T> loss_from_logits(Loss loss, const Tensor<T>& ZL, const Tensor<T>& Y) {
                                               : categorical_cross_entropy_from_logits(ZL, Y);
 }
 
-#define XGRAD_INSTANTIATE(T)                                                                      \
-    template Tensor<T> binary_cross_entropy(const Tensor<T>&, const Tensor<T>&, T);               \
-    template Tensor<T> binary_cross_entropy_from_logits(const Tensor<T>&, const Tensor<T>&);      \
-    template Tensor<T> categorical_cross_entropy_from_logits(const Tensor<T>&, const Tensor<T>&); \
+#define XGRAD_INSTANTIATE(T)                                                                       \
+    template Tensor<T> binary_cross_entropy(const Tensor<T>&, const Tensor<T>&, T);                \
+    template Tensor<T> binary_cross_entropy_from_logits(const Tensor<T>&, const Tensor<T>&);       \
+    template Tensor<T> categorical_cross_entropy_from_logits(const Tensor<T>&, const Tensor<T>&);  \
     template Tensor<T> loss_from_logits(Loss, const Tensor<T>&, const Tensor<T>&);
 XGRAD_INSTANTIATE(float)
 XGRAD_INSTANTIATE(double)

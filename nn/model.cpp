@@ -8,7 +8,9 @@ namespace xgrad::nn {
 using xgrad::to_string; // shapes, next to nn's to_string of enums
 
 namespace {
-std::string key(const char* name, std::size_t l) { return name + std::to_string(l); }
+std::string key(const char* name, std::size_t l) {
+    return name + std::to_string(l);
+}
 } // namespace
 
 template <class T>
@@ -37,10 +39,10 @@ Model<T> Model<T>::from_parameters(const std::map<std::string, Array<T>>& parame
     for (std::size_t l = 1; l <= activations.size(); ++l) {
         const auto W = parameters.find(key("W", l)), b = parameters.find(key("b", l));
         if (W == parameters.end() || b == parameters.end())
-            throw std::invalid_argument("Model::from_parameters: " +
-                                        std::to_string(activations.size()) +
-                                        " activations but no parameter " +
-                                        (W == parameters.end() ? key("W", l) : key("b", l)));
+            throw std::invalid_argument(
+                "Model::from_parameters: " + std::to_string(activations.size()) +
+                " activations but no parameter " +
+                (W == parameters.end() ? key("W", l) : key("b", l)));
         try {
             model.add(Dense<T>(W->second, b->second), activations[l - 1]);
         } catch (const ShapeError& e) {
@@ -49,9 +51,8 @@ Model<T> Model<T>::from_parameters(const std::map<std::string, Array<T>>& parame
         }
     }
     if (parameters.size() != 2 * activations.size())
-        throw std::invalid_argument("Model::from_parameters: " +
-                                    std::to_string(parameters.size()) + " parameters for " +
-                                    std::to_string(activations.size()) +
+        throw std::invalid_argument("Model::from_parameters: " + std::to_string(parameters.size()) +
+                                    " parameters for " + std::to_string(activations.size()) +
                                     " layers (expected W1, b1, ... up to b" +
                                     std::to_string(activations.size()) + ")");
     return model;
@@ -86,7 +87,8 @@ Model<T>& Model<T>::dropout(std::size_t l, double keep_prob) {
     if (l == L())
         throw std::invalid_argument("Model::dropout: layer " + std::to_string(l) +
                                     " is the output layer; dropout goes on hidden layers only "
-                                    "(1 to " + std::to_string(L() - 1) + ")");
+                                    "(1 to " +
+                                    std::to_string(L() - 1) + ")");
     if (!(keep_prob > 0 && keep_prob <= 1))
         throw std::invalid_argument("Model::dropout: layer " + std::to_string(l) +
                                     ": keep_prob = " + std::to_string(keep_prob) +
@@ -104,16 +106,19 @@ double Model<T>::keep_prob(std::size_t l) const {
 template <class T>
 bool Model<T>::has_dropout() const {
     for (double p : m_keep_prob)
-        if (p < 1) return true;
+        if (p < 1)
+            return true;
     return false;
 }
 
 template <class T>
 std::vector<std::size_t> Model<T>::layer_dims() const {
     std::vector<std::size_t> dims;
-    if (m_layers.empty()) return dims;
+    if (m_layers.empty())
+        return dims;
     dims.push_back(m_layers.front().n_in());
-    for (const auto& layer : m_layers) dims.push_back(layer.n_out());
+    for (const auto& layer : m_layers)
+        dims.push_back(layer.n_out());
     return dims;
 }
 
@@ -139,7 +144,8 @@ const std::string& Model<T>::scope_name(std::size_t l) const {
 
 template <class T>
 Loss Model<T>::loss_kind() const {
-    if (m_layers.empty()) throw std::invalid_argument("Model: no layers, so no loss");
+    if (m_layers.empty())
+        throw std::invalid_argument("Model: no layers, so no loss");
     return loss_for(m_activations.back());
 }
 
@@ -147,7 +153,8 @@ template <class T>
 std::string Model<T>::summary() const {
     std::ostringstream out;
     const auto dims = layer_dims();
-    if (dims.empty()) return "(no layers)";
+    if (dims.empty())
+        return "(no layers)";
     out << dims[0];
     for (std::size_t l = 1; l <= L(); ++l)
         out << " -> " << dims[l] << " (" << to_string(m_activations[l - 1]) << ")";
@@ -168,7 +175,8 @@ std::vector<NamedTensor<T>> Model<T>::parameters() const {
 template <class T>
 std::map<std::string, Array<T>> Model<T>::parameter_values() const {
     std::map<std::string, Array<T>> out;
-    for (const auto& p : parameters()) out.emplace(p.name, p.tensor.value());
+    for (const auto& p : parameters())
+        out.emplace(p.name, p.tensor.value());
     return out;
 }
 
@@ -186,15 +194,16 @@ void Model<T>::load_parameters(const std::map<std::string, Array<T>>& values) {
     }
     if (values.size() != params.size())
         throw std::invalid_argument("Model::load_parameters: " + std::to_string(values.size()) +
-                                    " values for " + std::to_string(params.size()) +
-                                    " parameters");
-    for (auto p : params) p.tensor.data() = values.at(p.name);
+                                    " values for " + std::to_string(params.size()) + " parameters");
+    for (auto p : params)
+        p.tensor.data() = values.at(p.name);
 }
 
 template <class T>
 std::size_t Model<T>::parameter_count() const {
     std::size_t n = 0;
-    for (const auto& layer : m_layers) n += layer.W().size() + layer.b().size();
+    for (const auto& layer : m_layers)
+        n += layer.W().size() + layer.b().size();
     return n;
 }
 
@@ -208,21 +217,21 @@ void Model<T>::zero_grad() {
 
 template <class T>
 void Model<T>::check_input(const Tensor<T>& X) const {
-    if (m_layers.empty()) throw std::invalid_argument("Model: no layers to run");
+    if (m_layers.empty())
+        throw std::invalid_argument("Model: no layers to run");
     const std::size_t n_x = m_layers.front().n_in();
     if (!X.defined() || X.dim() != 2 || X.shape()[0] != n_x)
-        throw ShapeError(m_scopes.front() + ": X " +
-                         (X.defined() ? describe(X) : std::string("(undefined)")) +
-                         " must be (n_x, m) = (" + std::to_string(n_x) +
-                         ", m), one column per example");
+        throw ShapeError(
+            m_scopes.front() + ": X " + (X.defined() ? describe(X) : std::string("(undefined)")) +
+            " must be (n_x, m) = (" + std::to_string(n_x) + ", m), one column per example");
 }
 
 template <class T>
 template <bool to_logits>
-Tensor<T> Model<T>::run(const Tensor<T>& X, ForwardTrace<T>* trace,
-                        DropoutMasks<T>* masks) const {
+Tensor<T> Model<T>::run(const Tensor<T>& X, ForwardTrace<T>* trace, DropoutMasks<T>* masks) const {
     check_input(X);
-    if (masks) masks->begin_pass();
+    if (masks)
+        masks->begin_pass();
     const std::size_t n = L();
     if (trace) {
         trace->Z.assign(n + 1, Tensor<T>());
@@ -234,17 +243,20 @@ Tensor<T> Model<T>::run(const Tensor<T>& X, ForwardTrace<T>* trace,
         Scope scope(m_scopes[l - 1]);
         Tensor<T> Z = m_layers[l - 1].forward(A);
         if (trace) {
-            if (trace->retain_grad && Z.requires_grad()) Z.retain_grad();
+            if (trace->retain_grad && Z.requires_grad())
+                Z.retain_grad();
             trace->Z[l] = Z;
         }
-        if (to_logits && l == n) return Z;
+        if (to_logits && l == n)
+            return Z;
         A = activate(m_activations[l - 1], Z);
         const double keep_prob = m_keep_prob[l - 1];
         if (masks && keep_prob < 1)
             A = nn::dropout(A, masks->mask(l, A.shape(), keep_prob), keep_prob);
         A.label(m_A_labels[l - 1]);
         if (trace) {
-            if (trace->retain_grad && A.requires_grad()) A.retain_grad();
+            if (trace->retain_grad && A.requires_grad())
+                A.retain_grad();
             trace->A[l] = A;
         }
     }
@@ -300,7 +312,8 @@ Array<T> Model<T>::predict(const Tensor<T>& X) const {
     Array<T> AL = predict_proba(X);
     const Activation output = m_activations.back();
     if (output == Activation::sigmoid) {
-        for (T& a : AL) a = a > T(0.5) ? T(1) : T(0);
+        for (T& a : AL)
+            a = a > T(0.5) ? T(1) : T(0);
         return AL;
     }
     if (output == Activation::softmax) {
@@ -309,7 +322,8 @@ Array<T> Model<T>::predict(const Tensor<T>& X) const {
         for (std::size_t j = 0; j < m; ++j) {
             std::size_t best = 0;
             for (std::size_t i = 1; i < k; ++i)
-                if (AL(i, j) > AL(best, j)) best = i;
+                if (AL(i, j) > AL(best, j))
+                    best = i;
             classes(0, j) = static_cast<T>(best);
         }
         return classes;

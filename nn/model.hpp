@@ -144,9 +144,9 @@ private:
 
     std::vector<Dense<T>> m_layers;
     std::vector<Activation> m_activations;
-    std::vector<double> m_keep_prob;      // keep_prob of each layer's A (1: no dropout)
-    std::vector<std::string> m_scopes;    // scope name of each layer
-    std::vector<std::string> m_A_labels;  // "A[l]"
+    std::vector<double> m_keep_prob;     // keep_prob of each layer's A (1: no dropout)
+    std::vector<std::string> m_scopes;   // scope name of each layer
+    std::vector<std::string> m_A_labels; // "A[l]"
     std::string m_loss_scope;
 };
 

@@ -14,7 +14,8 @@ template <class T>
 std::vector<Array<T>> zeros_like(const std::vector<NamedTensor<T>>& parameters) {
     std::vector<Array<T>> out;
     out.reserve(parameters.size());
-    for (const auto& p : parameters) out.push_back(xt::zeros<T>(p.tensor.shape()));
+    for (const auto& p : parameters)
+        out.push_back(xt::zeros<T>(p.tensor.shape()));
     return out;
 }
 } // namespace
@@ -30,7 +31,8 @@ Optimizer<T>::Optimizer(std::vector<NamedTensor<T>> parameters, T learning_rate)
 
 template <class T>
 void Optimizer<T>::zero_grad() {
-    for (auto& p : m_parameters) p.tensor.zero_grad();
+    for (auto& p : m_parameters)
+        p.tensor.zero_grad();
 }
 
 template <class T>
@@ -39,7 +41,8 @@ void Optimizer<T>::check_state(const std::map<std::string, Array<T>>& state,
     const std::string who = std::string(name()) + " optimiser: load_state: ";
     for (const auto& [key, value] : expected) {
         const auto it = state.find(key);
-        if (it == state.end()) throw std::invalid_argument(who + "missing entry " + key);
+        if (it == state.end())
+            throw std::invalid_argument(who + "missing entry " + key);
         if (it->second.shape() != value.shape())
             throw std::invalid_argument(who + key + " has shape " + to_string(it->second.shape()) +
                                         ", expected " + to_string(value.shape()));
@@ -59,7 +62,8 @@ template <class T>
 void GradientDescent<T>::step() {
     const T alpha = this->m_learning_rate;
     for (auto& p : this->m_parameters) {
-        if (!p.tensor.has_grad()) continue;
+        if (!p.tensor.has_grad())
+            continue;
         kernels::gradient_descent_update(p.tensor.data().data(), p.tensor.grad().data(),
                                          p.tensor.size(), alpha);
     }
@@ -75,7 +79,8 @@ void Momentum<T>::step() {
     const T alpha = this->m_learning_rate, beta = m_beta;
     for (std::size_t k = 0; k < this->m_parameters.size(); ++k) {
         auto& p = this->m_parameters[k];
-        if (!p.tensor.has_grad()) continue;
+        if (!p.tensor.has_grad())
+            continue;
         kernels::momentum_update(p.tensor.data().data(), p.tensor.grad().data(), m_v[k].data(),
                                  p.tensor.size(), alpha, beta);
     }
@@ -97,11 +102,10 @@ void Momentum<T>::load_state(const std::map<std::string, Array<T>>& state) {
 }
 
 template <class T>
-Adam<T>::Adam(std::vector<NamedTensor<T>> parameters, T learning_rate, T beta1, T beta2,
-              T epsilon)
+Adam<T>::Adam(std::vector<NamedTensor<T>> parameters, T learning_rate, T beta1, T beta2, T epsilon)
     : Optimizer<T>(std::move(parameters), learning_rate), m_beta1(beta1), m_beta2(beta2),
-      m_epsilon(epsilon), m_v(zeros_like(this->m_parameters)),
-      m_s(zeros_like(this->m_parameters)) {}
+      m_epsilon(epsilon), m_v(zeros_like(this->m_parameters)), m_s(zeros_like(this->m_parameters)) {
+}
 
 template <class T>
 void Adam<T>::step() {
@@ -111,7 +115,8 @@ void Adam<T>::step() {
     const T correction2 = T(1) - static_cast<T>(std::pow(double(beta2), double(m_t)));
     for (std::size_t k = 0; k < this->m_parameters.size(); ++k) {
         auto& p = this->m_parameters[k];
-        if (!p.tensor.has_grad()) continue;
+        if (!p.tensor.has_grad())
+            continue;
         kernels::adam_update(p.tensor.data().data(), p.tensor.grad().data(), m_v[k].data(),
                              m_s[k].data(), p.tensor.size(), alpha, beta1, beta2, eps, correction1,
                              correction2);
@@ -143,14 +148,14 @@ void Adam<T>::load_state(const std::map<std::string, Array<T>>& state) {
 }
 
 template <class T>
-std::unique_ptr<Optimizer<T>> make_optimizer(std::string_view name,
-                                             std::vector<NamedTensor<T>> parameters,
-                                             T learning_rate) {
+std::unique_ptr<Optimizer<T>>
+make_optimizer(std::string_view name, std::vector<NamedTensor<T>> parameters, T learning_rate) {
     if (name == "gd" || name == "sgd")
         return std::make_unique<GradientDescent<T>>(std::move(parameters), learning_rate);
     if (name == "momentum")
         return std::make_unique<Momentum<T>>(std::move(parameters), learning_rate);
-    if (name == "adam") return std::make_unique<Adam<T>>(std::move(parameters), learning_rate);
+    if (name == "adam")
+        return std::make_unique<Adam<T>>(std::move(parameters), learning_rate);
     throw std::invalid_argument("unknown optimiser \"" + std::string(name) +
                                 "\": expected gd, momentum or adam");
 }
@@ -165,8 +170,7 @@ template class Adam<float>;
 template class Adam<double>;
 template std::unique_ptr<Optimizer<float>> make_optimizer(std::string_view,
                                                           std::vector<NamedTensor<float>>, float);
-template std::unique_ptr<Optimizer<double>> make_optimizer(std::string_view,
-                                                           std::vector<NamedTensor<double>>,
-                                                           double);
+template std::unique_ptr<Optimizer<double>>
+make_optimizer(std::string_view, std::vector<NamedTensor<double>>, double);
 
 } // namespace xgrad::nn

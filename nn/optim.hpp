@@ -106,9 +106,8 @@ private:
 /// An optimiser by name: "gd" (also "sgd"), "momentum" or "adam" with the course's default
 /// hyperparameters; throws std::invalid_argument naming the accepted names otherwise.
 template <class T>
-std::unique_ptr<Optimizer<T>> make_optimizer(std::string_view name,
-                                             std::vector<NamedTensor<T>> parameters,
-                                             T learning_rate);
+std::unique_ptr<Optimizer<T>>
+make_optimizer(std::string_view name, std::vector<NamedTensor<T>> parameters, T learning_rate);
 
 extern template class Optimizer<float>;
 extern template class Optimizer<double>;

@@ -22,9 +22,8 @@ double seconds_since(Clock::time_point start) {
 template <class T>
 void require_same_shape(const char* where, const Array<T>& A, const Array<T>& Y) {
     if (A.dimension() != 2 || A.shape() != Y.shape())
-        throw ShapeError(std::string(where) + ": predictions " + to_string(A.shape()) +
-                         " and Y " + to_string(Y.shape()) +
-                         " must be matrices of the same shape (classes, m)");
+        throw ShapeError(std::string(where) + ": predictions " + to_string(A.shape()) + " and Y " +
+                         to_string(Y.shape()) + " must be matrices of the same shape (classes, m)");
 }
 
 // Entries with (z > threshold) == (y > 0.5).
@@ -42,15 +41,19 @@ std::size_t binary_correct(const Array<T>& A, const Array<T>& Y, T threshold) {
 template <class T>
 std::size_t categorical_correct(const Array<T>& A, const Array<T>& Y) {
     const std::size_t k = A.shape()[0], m = A.shape()[1];
-    if (m == 0 || k == 0) return 0;
+    if (m == 0 || k == 0)
+        return 0;
     std::vector<std::size_t> best_a(m, 0), best_y(m, 0);
     for (std::size_t i = 1; i < k; ++i)
         for (std::size_t j = 0; j < m; ++j) {
-            if (A(i, j) > A(best_a[j], j)) best_a[j] = i;
-            if (Y(i, j) > Y(best_y[j], j)) best_y[j] = i;
+            if (A(i, j) > A(best_a[j], j))
+                best_a[j] = i;
+            if (Y(i, j) > Y(best_y[j], j))
+                best_y[j] = i;
         }
     std::size_t correct = 0;
-    for (std::size_t j = 0; j < m; ++j) correct += best_a[j] == best_y[j];
+    for (std::size_t j = 0; j < m; ++j)
+        correct += best_a[j] == best_y[j];
     return correct;
 }
 
@@ -70,11 +73,12 @@ std::size_t decisions(Loss loss, const Array<T>& Y) {
 } // namespace
 
 template <class T>
-T train_step(const Model<T>& model, Optimizer<T>& optimizer, const Tensor<T>& X,
-             const Tensor<T>& Y, double lambd, DropoutMasks<T>* masks) {
+T train_step(const Model<T>& model, Optimizer<T>& optimizer, const Tensor<T>& X, const Tensor<T>& Y,
+             double lambd, DropoutMasks<T>* masks) {
     optimizer.zero_grad();
     Tensor<T> J = model.loss(X, Y, nullptr, masks);
-    if (lambd != 0) J = J + l2_penalty(model, lambd, X.shape()[1]);
+    if (lambd != 0)
+        J = J + l2_penalty(model, lambd, X.shape()[1]);
     J.backward();
     optimizer.step();
     return J.item();
@@ -89,7 +93,8 @@ Trainer<T>::Trainer(const Model<T>& model, Optimizer<T>& optimizer, const Array<
         throw ShapeError("fit: X " + to_string(X.shape()) + " and Y " + to_string(Y.shape()) +
                          " must be matrices with one column per example (same m)");
     const std::size_t m = X.shape()[1];
-    if (m == 0) throw ShapeError("fit: no examples (m = 0)");
+    if (m == 0)
+        throw ShapeError("fit: no examples (m = 0)");
     const std::size_t batch = m_options.batch_size;
     m_size = batch == 0 || batch >= m ? m : batch;
     if (model.has_dropout())
@@ -151,13 +156,12 @@ EpochStats Trainer<T>::train_epoch(std::size_t epoch) {
         total += decisions(m_loss, m_Yb[i].value());
         done += count;
         if (m_options.on_batch)
-            m_options.on_batch(BatchProgress{epoch, m_options.epochs, i + 1, m_Xb.size(), done,
-                                             m, batch_loss, seconds_since(start_time)});
+            m_options.on_batch(BatchProgress{epoch, m_options.epochs, i + 1, m_Xb.size(), done, m,
+                                             batch_loss, seconds_since(start_time)});
     }
     return EpochStats{epoch, loss_sum / static_cast<double>(m),
                       static_cast<double>(correct) / static_cast<double>(total),
-                      seconds_since(start_time),
-                      static_cast<double>(m_optimizer.learning_rate())};
+                      seconds_since(start_time), static_cast<double>(m_optimizer.learning_rate())};
 }
 
 template <class T>
@@ -172,7 +176,8 @@ std::vector<EpochStats> fit(const Model<T>& model, Optimizer<T>& optimizer, cons
             optimizer.learning_rate(static_cast<T>(options.decay(epoch - 1)));
             history.back().learning_rate = static_cast<double>(optimizer.learning_rate());
         }
-        if (options.on_epoch) options.on_epoch(history.back());
+        if (options.on_epoch)
+            options.on_epoch(history.back());
     }
     return history;
 }
@@ -192,11 +197,11 @@ template <class T>
 Evaluation evaluate(const Model<T>& model, const Array<T>& X, const Array<T>& Y,
                     std::size_t batch_size) {
     if (X.dimension() != 2 || Y.dimension() != 2 || X.shape()[1] != Y.shape()[1])
-        throw ShapeError("evaluate: X " + to_string(X.shape()) + " and Y " +
-                         to_string(Y.shape()) +
+        throw ShapeError("evaluate: X " + to_string(X.shape()) + " and Y " + to_string(Y.shape()) +
                          " must be matrices with one column per example (same m)");
     const std::size_t m = X.shape()[1];
-    if (batch_size == 0 || batch_size >= m) return evaluate(model, Tensor<T>(X), Tensor<T>(Y));
+    if (batch_size == 0 || batch_size >= m)
+        return evaluate(model, Tensor<T>(X), Tensor<T>(Y));
     const Loss loss = model.loss_kind();
     NoGrad no_grad;
     std::vector<std::size_t> columns(batch_size);
@@ -211,8 +216,8 @@ Evaluation evaluate(const Model<T>& model, const Array<T>& X, const Array<T>& Y,
         gather_columns(Y, columns.data(), Yb.data());
         const Tensor<T> ZL = model.logits(Xb);
         // Each chunk's cost is a mean over its columns: weight it by their number.
-        loss_sum += static_cast<double>(model.loss_from_logits(ZL, Yb).item()) *
-                    static_cast<double>(count);
+        loss_sum +=
+            static_cast<double>(model.loss_from_logits(ZL, Yb).item()) * static_cast<double>(count);
         correct += correct_from_logits(loss, ZL.value(), Yb.value());
         total += decisions(loss, Yb.value());
     }
@@ -223,25 +228,27 @@ Evaluation evaluate(const Model<T>& model, const Array<T>& X, const Array<T>& Y,
 template <class T>
 double binary_accuracy(const Array<T>& AL, const Array<T>& Y) {
     require_same_shape("binary_accuracy", AL, Y);
-    if (AL.size() == 0) throw ShapeError("binary_accuracy: no examples");
+    if (AL.size() == 0)
+        throw ShapeError("binary_accuracy: no examples");
     return static_cast<double>(binary_correct(AL, Y, T(0.5))) / static_cast<double>(AL.size());
 }
 
 template <class T>
 double categorical_accuracy(const Array<T>& AL, const Array<T>& Y) {
     require_same_shape("categorical_accuracy", AL, Y);
-    if (AL.shape()[1] == 0) throw ShapeError("categorical_accuracy: no examples");
+    if (AL.shape()[1] == 0)
+        throw ShapeError("categorical_accuracy: no examples");
     return static_cast<double>(categorical_correct(AL, Y)) / static_cast<double>(AL.shape()[1]);
 }
 
-#define XGRAD_INSTANTIATE(T)                                                                      \
-    template T train_step(const Model<T>&, Optimizer<T>&, const Tensor<T>&, const Tensor<T>&,    \
-                          double, DropoutMasks<T>*);                                            \
-    template std::vector<EpochStats> fit(const Model<T>&, Optimizer<T>&, const Array<T>&,        \
-                                         const Array<T>&, const FitOptions&);                    \
-    template Evaluation evaluate(const Model<T>&, const Array<T>&, const Array<T>&, std::size_t); \
-    template Evaluation evaluate(const Model<T>&, const Tensor<T>&, const Tensor<T>&);           \
-    template double binary_accuracy(const Array<T>&, const Array<T>&);                           \
+#define XGRAD_INSTANTIATE(T)                                                                       \
+    template T train_step(const Model<T>&, Optimizer<T>&, const Tensor<T>&, const Tensor<T>&,      \
+                          double, DropoutMasks<T>*);                                               \
+    template std::vector<EpochStats> fit(const Model<T>&, Optimizer<T>&, const Array<T>&,          \
+                                         const Array<T>&, const FitOptions&);                      \
+    template Evaluation evaluate(const Model<T>&, const Array<T>&, const Array<T>&, std::size_t);  \
+    template Evaluation evaluate(const Model<T>&, const Tensor<T>&, const Tensor<T>&);             \
+    template double binary_accuracy(const Array<T>&, const Array<T>&);                             \
     template double categorical_accuracy(const Array<T>&, const Array<T>&);
 XGRAD_INSTANTIATE(float)
 XGRAD_INSTANTIATE(double)

@@ -13,12 +13,12 @@ namespace xgrad::nn {
 
 /// Where an epoch is, after each mini-batch (for progress bars).
 struct BatchProgress {
-    std::size_t epoch = 0, epochs = 0;   ///< 1-based epoch, of `epochs`
-    std::size_t batch = 0, batches = 0;  ///< 1-based batch, of `batches` in this epoch
-    std::size_t examples_done = 0;       ///< examples seen so far this epoch
-    std::size_t examples = 0;            ///< m, examples per epoch
-    double loss = 0;                     ///< this batch's cost
-    double seconds = 0;                  ///< since the epoch started
+    std::size_t epoch = 0, epochs = 0;  ///< 1-based epoch, of `epochs`
+    std::size_t batch = 0, batches = 0; ///< 1-based batch, of `batches` in this epoch
+    std::size_t examples_done = 0;      ///< examples seen so far this epoch
+    std::size_t examples = 0;           ///< m, examples per epoch
+    double loss = 0;                    ///< this batch's cost
+    double seconds = 0;                 ///< since the epoch started
 };
 
 /// One epoch's figures. Loss and accuracy are those of the mini-batches as they were trained
@@ -64,8 +64,8 @@ struct FitOptions {
 /// l2_penalty(model, lambd, m) when lambd > 0), backward, step. Returns J. Dropout layers act
 /// only when `masks` is given.
 template <class T>
-T train_step(const Model<T>& model, Optimizer<T>& optimizer, const Tensor<T>& X,
-             const Tensor<T>& Y, double lambd = 0, DropoutMasks<T>* masks = nullptr);
+T train_step(const Model<T>& model, Optimizer<T>& optimizer, const Tensor<T>& X, const Tensor<T>& Y,
+             double lambd = 0, DropoutMasks<T>* masks = nullptr);
 
 /// Trains for options.epochs epochs of mini-batches of X (n_x, m) against Y (k, m), and
 /// returns each epoch's figures. (A Trainer run for epochs 1..options.epochs.)
@@ -102,8 +102,8 @@ private:
     const Array<T>& m_Y;
     FitOptions m_options;
     Loss m_loss;
-    std::size_t m_size;                  // columns per batch (the last may have fewer)
-    std::vector<Tensor<T>> m_Xb, m_Yb;   // refilled in place every epoch
+    std::size_t m_size;                // columns per batch (the last may have fewer)
+    std::vector<Tensor<T>> m_Xb, m_Yb; // refilled in place every epoch
     bool m_filled = false;
     std::optional<DropoutMasks<T>> m_masks; // when the model has dropout
 };

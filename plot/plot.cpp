@@ -22,21 +22,35 @@ constexpr double font_px = 12;
 constexpr double char_px = 6.8; // rough width of a 12 px sans-serif character
 constexpr double legend_row = 18;
 
-bool plottable(double v) { return std::isfinite(v) && std::fabs(v) <= 1e300; }
+bool plottable(double v) {
+    return std::isfinite(v) && std::fabs(v) <= 1e300;
+}
 
 std::string escape(const std::string& text) {
     std::string out;
     for (char c : text) {
         switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        case '\'': out += "&apos;"; break;
+        case '&':
+            out += "&amp;";
+            break;
+        case '<':
+            out += "&lt;";
+            break;
+        case '>':
+            out += "&gt;";
+            break;
+        case '"':
+            out += "&quot;";
+            break;
+        case '\'':
+            out += "&apos;";
+            break;
         default:
             // Control characters are not allowed in XML 1.0 text.
-            if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n') out += ' ';
-            else out += c;
+            if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n')
+                out += ' ';
+            else
+                out += c;
         }
     }
     return out;
@@ -62,7 +76,8 @@ double nice_step(double range) {
 }
 
 Axis make_axis(double lo, double hi, bool integers) {
-    if (!(lo <= hi)) lo = 0, hi = 1; // no plottable value at all
+    if (!(lo <= hi))
+        lo = 0, hi = 1;                                   // no plottable value at all
     if (hi - lo < 1e-12 * std::max(1.0, std::fabs(lo))) { // one value: a band around it
         const double pad = lo == 0 ? 1 : std::fabs(lo) * 0.1;
         lo -= pad;
@@ -70,14 +85,16 @@ Axis make_axis(double lo, double hi, bool integers) {
     }
     Axis axis;
     axis.step = nice_step(hi - lo);
-    if (integers) axis.step = std::max(axis.step, 1.0);
+    if (integers)
+        axis.step = std::max(axis.step, 1.0);
     axis.lo = std::floor(lo / axis.step) * axis.step;
     axis.hi = std::ceil(hi / axis.step) * axis.step;
     return axis;
 }
 
 std::string tick_label(double v, double step) {
-    if (std::fabs(v) < step * 1e-9) v = 0; // no "-0" or "1e-17"
+    if (std::fabs(v) < step * 1e-9)
+        v = 0; // no "-0" or "1e-17"
     char buf[40];
     const double digits = -std::floor(std::log10(step) + 1e-9);
     if (std::fabs(v) >= 1e6 || digits > 6)
@@ -122,7 +139,8 @@ void render_panel(std::ostringstream& svg, const Chart& chart, double x0, double
     bool integer_x = true;
     for (const Series& s : chart.series)
         for (std::size_t i = 0; i < s.x.size(); ++i) {
-            if (!plottable(s.x[i]) || !plottable(s.y[i])) continue;
+            if (!plottable(s.x[i]) || !plottable(s.y[i]))
+                continue;
             xlo = std::min(xlo, s.x[i]);
             xhi = std::max(xhi, s.x[i]);
             ylo = std::min(ylo, s.y[i]);
@@ -170,9 +188,8 @@ void render_panel(std::ostringstream& svg, const Chart& chart, double x0, double
             << "<text class=\"ytick\" x=\"" << num(left - 8) << "\" y=\"" << num(y + 4)
             << "\" text-anchor=\"end\">" << tick_label(v, ay.step) << "</text>\n";
     }
-    svg << "<rect x=\"" << num(left) << "\" y=\"" << num(top) << "\" width=\""
-        << num(right - left) << "\" height=\"" << num(bottom - top)
-        << "\" fill=\"none\" stroke=\"#333\"/>\n";
+    svg << "<rect x=\"" << num(left) << "\" y=\"" << num(top) << "\" width=\"" << num(right - left)
+        << "\" height=\"" << num(bottom - top) << "\" fill=\"none\" stroke=\"#333\"/>\n";
     if (!chart.x_label.empty())
         svg << "<text x=\"" << num((left + right) / 2) << "\" y=\"" << num(bottom + 36)
             << "\" text-anchor=\"middle\">" << escape(chart.x_label) << "</text>\n";
@@ -220,8 +237,8 @@ void render_panel(std::ostringstream& svg, const Chart& chart, double x0, double
             << num(item.x + 22) << "\" y2=\"" << num(y) << "\" stroke=\""
             << palette[item.series % palette_size] << "\" stroke-width=\"2\""
             << (s.dashed ? " stroke-dasharray=\"6 4\"" : "") << "/>\n"
-            << "<text class=\"legend\" x=\"" << num(item.x + 28) << "\" y=\"" << num(y + 4)
-            << "\">" << escape(s.name) << "</text>\n";
+            << "<text class=\"legend\" x=\"" << num(item.x + 28) << "\" y=\"" << num(y + 4) << "\">"
+            << escape(s.name) << "</text>\n";
     }
     svg << "</g>\n";
 }
@@ -229,7 +246,8 @@ void render_panel(std::ostringstream& svg, const Chart& chart, double x0, double
 } // namespace
 
 std::string render_svg(const std::vector<Chart>& charts, int panel_width, int panel_height) {
-    if (charts.empty()) throw std::invalid_argument("plot: no chart to draw");
+    if (charts.empty())
+        throw std::invalid_argument("plot: no chart to draw");
     if (panel_width < 200 || panel_height < 150)
         throw std::invalid_argument("plot: panels must be at least 200 x 150 pixels, got " +
                                     std::to_string(panel_width) + " x " +
@@ -266,8 +284,10 @@ std::vector<Chart> training_charts(const TrainingHistory& h, const std::string& 
 
     const std::string prefix = title.empty() ? "" : title + ": ";
     Chart loss{prefix + "loss", "epoch", "cost", {}};
-    if (!h.train_loss.empty()) loss.series.push_back({"train", h.epoch, h.train_loss});
-    if (!h.test_loss.empty()) loss.series.push_back({"test", h.epoch, h.test_loss, true});
+    if (!h.train_loss.empty())
+        loss.series.push_back({"train", h.epoch, h.train_loss});
+    if (!h.test_loss.empty())
+        loss.series.push_back({"test", h.epoch, h.test_loss, true});
     Chart accuracy{prefix + "accuracy", "epoch", "accuracy", {}};
     accuracy.y_min = 0;
     accuracy.y_max = 1;
@@ -277,9 +297,12 @@ std::vector<Chart> training_charts(const TrainingHistory& h, const std::string& 
         accuracy.series.push_back({"test", h.epoch, h.test_accuracy, true});
 
     std::vector<Chart> charts;
-    if (!loss.series.empty()) charts.push_back(std::move(loss));
-    if (!accuracy.series.empty()) charts.push_back(std::move(accuracy));
-    if (charts.empty()) throw std::invalid_argument("plot: the training history is empty");
+    if (!loss.series.empty())
+        charts.push_back(std::move(loss));
+    if (!accuracy.series.empty())
+        charts.push_back(std::move(accuracy));
+    if (charts.empty())
+        throw std::invalid_argument("plot: the training history is empty");
     return charts;
 }
 

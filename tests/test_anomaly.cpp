@@ -33,8 +33,8 @@ bool has(const std::string& message, const std::string& part) {
 
 } // namespace
 
-TEST_CASE_TEMPLATE("log of a negative inside a layer names log, its input, position and layer",
-                   T, float, double) {
+TEST_CASE_TEMPLATE("log of a negative inside a layer names log, its input, position and layer", T,
+                   float, double) {
     Tensor<T> A(Array<T>{1, -1, 2}, true, "A[1]");
     DetectAnomaly detect;
     Scope layer("layer 2");
@@ -54,9 +54,7 @@ TEST_CASE("without DetectAnomaly the same NaN passes silently, and the guard is 
     {
         DetectAnomaly detect;
         CHECK(anomaly_detection_enabled());
-        {
-            DetectAnomaly nested;
-        }
+        { DetectAnomaly nested; }
         CHECK(anomaly_detection_enabled()); // the inner guard restores, not clears
         CHECK_THROWS_AS(log(x), AnomalyError);
     }
@@ -134,8 +132,9 @@ TEST_CASE("backward anomalies are also caught through grad(), create_graph and b
     SUBCASE("sqrt at 0 with create_graph still names sqrt") {
         Tensor<double> x(Array<double>{0.0}, true, "x");
         Tensor<double> y = sqrt(x);
-        const std::string m =
-            anomaly_message([&] { y.backward(BackwardOptions{false, true, false}); });
+        const std::string m = anomaly_message([&] {
+            y.backward(BackwardOptions{false, true, false});
+        });
         CAPTURE(m);
         CHECK(has(m, "anomaly: backward of sqrt"));
         CHECK_FALSE(has(m, "div"));
@@ -159,9 +158,7 @@ TEST_CASE("finite graphs run unchanged under DetectAnomaly") {
     b_value(1, 0) = -0.1;
     Tensor<double> b(b_value, true, "b[1]");
     Tensor<double> Y(Array<double>{{1.0, 0.0, 1.0}, {0.0, 1.0, 1.0}}, false, "Y");
-    const auto cost = [&] {
-        return binary_cross_entropy_with_logits(linear(W, X, b), Y);
-    };
+    const auto cost = [&] { return binary_cross_entropy_with_logits(linear(W, X, b), Y); };
     Tensor<double> plain = cost();
     plain.backward();
     const Array<double> dW = W.grad();

@@ -3,8 +3,8 @@
 // damaged or mismatched checkpoint is refused with a message naming the file and the fault.
 #include "checkpoint/checkpoint.hpp"
 
-#include "nn/nn.hpp"
 #include "io/npy.hpp"
+#include "nn/nn.hpp"
 
 #include <doctest/doctest.h>
 #include <zlib.h>
@@ -74,15 +74,18 @@ struct Trained {
 
 template <class T>
 bool same(const std::map<std::string, Array<T>>& a, const std::map<std::string, Array<T>>& b) {
-    if (a.size() != b.size()) return false;
+    if (a.size() != b.size())
+        return false;
     for (const auto& [key, value] : a)
-        if (!b.count(key) || b.at(key) != value) return false;
+        if (!b.count(key) || b.at(key) != value)
+            return false;
     return true;
 }
 
 std::string current(const std::string& dir) {
     std::string name = read_text(dir + "/CURRENT");
-    if (!name.empty() && name.back() == '\n') name.pop_back();
+    if (!name.empty() && name.back() == '\n')
+        name.pop_back();
     return name;
 }
 std::string manifest_path(const std::string& dir) {
@@ -109,11 +112,12 @@ std::string refusal(F&& f) {
 void refresh_record(const std::string& dir, const std::string& file) {
     const std::string path = dir + "/" + current(dir) + "/" + file;
     const std::string bytes = read_text(path);
-    const auto crc = crc32(0L, reinterpret_cast<const Bytef*>(bytes.data()),
-                           static_cast<uInt>(bytes.size()));
+    const auto crc =
+        crc32(0L, reinterpret_cast<const Bytef*>(bytes.data()), static_cast<uInt>(bytes.size()));
     std::string m = read_text(manifest_path(dir));
-    const std::regex record("(\\{\"name\": \"" + file +
-                            "\", \"shape\": \\[[^\\]]*\\], \"bytes\": )[0-9]+(, \"crc32\": )[0-9]+");
+    const std::regex record(
+        "(\\{\"name\": \"" + file +
+        "\", \"shape\": \\[[^\\]]*\\], \"bytes\": )[0-9]+(, \"crc32\": )[0-9]+");
     std::smatch match;
     REQUIRE(std::regex_search(m, match, record));
     write_text(manifest_path(dir), match.prefix().str() + match[1].str() +
@@ -181,7 +185,8 @@ TEST_CASE("the files are plain .npy arrays under the course's keys, listed in ma
     std::string python;
     for (const char* candidate : {"/usr/bin/python3", "python3"})
         if (python.empty() &&
-            std::system((std::string(candidate) + " -c 'import numpy' >/dev/null 2>&1").c_str()) == 0)
+            std::system((std::string(candidate) + " -c 'import numpy' >/dev/null 2>&1").c_str()) ==
+                0)
             python = candidate;
     if (!python.empty()) {
         const std::string script =
@@ -228,7 +233,8 @@ TEST_CASE("a fault between writing and renaming leaves the previous checkpoint l
         a.train(2);
 
         checkpoint::detail::set_checkpoint_fault_hook([&](std::string_view at) {
-            if (at == stage) throw std::runtime_error("injected fault");
+            if (at == stage)
+                throw std::runtime_error("injected fault");
         });
         CHECK_THROWS_WITH(save_checkpoint(dir, a.model, a.optimizer.get(), {2, 5}),
                           "injected fault");
@@ -269,7 +275,8 @@ TEST_CASE("a process killed in the middle of a save leaves the previous checkpoi
         REQUIRE(child >= 0);
         if (child == 0) { // SIGKILL: no destructor, no flush, no cleanup runs
             checkpoint::detail::set_checkpoint_fault_hook([&](std::string_view at) {
-                if (at == stage) ::raise(SIGKILL);
+                if (at == stage)
+                    ::raise(SIGKILL);
             });
             try {
                 save_checkpoint(dir, a.model, a.optimizer.get(), {2, 5});
@@ -467,7 +474,8 @@ TEST_CASE("refused: a checkpoint that does not fit the model or optimiser loaded
     nn::Model<double> relu({2, 4, 1}, {Activation::relu, Activation::sigmoid});
     CHECK(contains(refusal([&] { load_checkpoint(dir, relu); }),
                    "the model is 2 -> 4 (relu) -> 1 (sigmoid)"));
-    nn::Model<double> deeper({2, 4, 4, 1}, {Activation::tanh, Activation::tanh, Activation::sigmoid});
+    nn::Model<double> deeper({2, 4, 4, 1},
+                             {Activation::tanh, Activation::tanh, Activation::sigmoid});
     CHECK(contains(refusal([&] { load_checkpoint(dir, deeper); }), "architecture mismatch"));
 
     nn::Model<double> model({2, 4, 1}, {Activation::tanh, Activation::sigmoid});
@@ -489,10 +497,9 @@ TEST_CASE("refused: a checkpoint that does not fit the model or optimiser loaded
     write_text(tmp / "plain-file", "x");
     CHECK(contains(refusal([&] { save_checkpoint<double>(tmp / "plain-file", a.model, nullptr); }),
                    "plain-file: "));
-    CHECK(contains(refusal([&] {
-                       save_checkpoint<double>(tmp / "plain-file/sub", a.model, nullptr);
-                   }),
-                   "cannot create the checkpoint directory"));
+    CHECK(contains(
+        refusal([&] { save_checkpoint<double>(tmp / "plain-file/sub", a.model, nullptr); }),
+        "cannot create the checkpoint directory"));
     CHECK(refusal([&] { save_checkpoint<double>(tmp / "x", nn::Model<double>(), nullptr); }) ==
           tmp / "x" + ": cannot save a model without layers");
 }

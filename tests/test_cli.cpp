@@ -204,7 +204,7 @@ TEST_CASE("xgrad check names a missing or corrupt file and exits 1") {
 
     // b1.npy cut short: the reader says where and what.
     io::save_npy((dir / "params" / "b1.npy").string(),
-                   Array<double>(xt::ones<double>({1, 1}) * 0.5));
+                 Array<double>(xt::ones<double>({1, 1}) * 0.5));
     const std::string whole = read_text(dir / "params" / "b1.npy");
     std::ofstream((dir / "params" / "b1.npy").string(), std::ios::binary)
         << whole.substr(0, whole.size() - 3);
@@ -320,7 +320,8 @@ TEST_CASE("xgrad check --grads names dW2 * 1.01 in gradients written by numpy, a
     run_course_backprop(bug, "--plant dW2=1.01");
     const Run r = run_xgrad(check_args(bug) + " --grads '" + (bug / "grads").string() + "'");
     CHECK(r.exit_code == 3);
-    CHECK(contains(r.out, "first of yours that is wrong: dW2, layer 2, shape (3, 5); worst entry dW2["));
+    CHECK(contains(r.out,
+                   "first of yours that is wrong: dW2, layer 2, shape (3, 5); worst entry dW2["));
     CHECK(contains(r.out, "hint: yours = 1.01 x autodiff's at every entry"));
     CHECK(contains(r.out, "failing: dW2\n"));
     CHECK(contains(r.out, "yours: not found, so not checked: dZ1.npy dZ2.npy dZ3.npy"));
@@ -372,7 +373,8 @@ TEST_CASE("xgrad check --grads: files missing, of the wrong shape or dtype") {
         const Run r = run_xgrad(with_grads);
         CHECK(r.exit_code == 0);
         CHECK(contains(r.out, "yours: not found, so not checked: dZ2.npy dA1.npy"));
-        CHECK(contains(r.out, "yours: ignored (not a gradient of this 3-layer network): notes.npy"));
+        CHECK(
+            contains(r.out, "yours: ignored (not a gradient of this 3-layer network): notes.npy"));
         CHECK(contains(r.out, "not checked (not among yours): dZ2 dA1"));
     }
     SUBCASE("none there: an error") {
@@ -410,7 +412,8 @@ TEST_CASE("xgrad check --grads: files missing, of the wrong shape or dtype") {
         const Run r = run_xgrad(with_grads);
         CHECK(r.exit_code == 1);
         CHECK(contains(r.err, (grads / "db1.npy").string()));
-        CHECK(contains(r.err, "db1 has shape (5,), a rank-1 array, where the course's db1 is (5, 1)"));
+        CHECK(contains(r.err,
+                       "db1 has shape (5,), a rank-1 array, where the course's db1 is (5, 1)"));
         CHECK(contains(r.err, "a note on python/numpy vectors"));
     }
     SUBCASE("an integer dtype: exit 1 naming the file and the shape meant") {
@@ -477,7 +480,8 @@ TEST_CASE("xgrad check refuses NaN in X, labels not 0/1, rank-1 arrays, naming f
         const Run r = run_xgrad(args);
         CHECK(r.exit_code == 1);
         CHECK(contains(r.err, (dir / "params" / "b1.npy").string()));
-        CHECK(contains(r.err, "b1 has shape (4,), a rank-1 array, where the course's b1 is (4, 1)"));
+        CHECK(
+            contains(r.err, "b1 has shape (4,), a rank-1 array, where the course's b1 is (4, 1)"));
         CHECK(contains(r.err, "b1.reshape(4, 1)"));
     }
     SUBCASE("Y saved as a rank-1 (m,) for a sigmoid output") {

@@ -23,7 +23,8 @@ template <class T>
 Array<T> randn(std::size_t rows, std::size_t cols, std::mt19937& generator) {
     std::normal_distribution<T> normal(T(0), T(1));
     Array<T> a = Array<T>::from_shape({rows, cols});
-    for (T& x : a) x = normal(generator);
+    for (T& x : a)
+        x = normal(generator);
     return a;
 }
 
@@ -37,8 +38,10 @@ double distance_to_kinks(const Model<T>& model, const Array<T>& X) {
     double smallest = 1e300;
     for (std::size_t l = 1; l <= model.L(); ++l) {
         const Activation a = model.activation(l);
-        if (a != Activation::relu && a != Activation::leaky_relu) continue;
-        for (T z : trace.Z[l].value()) smallest = std::min(smallest, std::abs(double(z)));
+        if (a != Activation::relu && a != Activation::leaky_relu)
+            continue;
+        for (T z : trace.Z[l].value())
+            smallest = std::min(smallest, std::abs(double(z)));
     }
     return smallest;
 }
@@ -57,7 +60,8 @@ Problem<T> random_problem(const std::vector<std::size_t>& dims, const std::vecto
             if (g.back() == Activation::softmax)
                 Y(pick(generator), j) = T(1);
             else
-                for (std::size_t i = 0; i < dims.back(); ++i) Y(i, j) = coin(generator) ? T(1) : T(0);
+                for (std::size_t i = 0; i < dims.back(); ++i)
+                    Y(i, j) = coin(generator) ? T(1) : T(0);
         }
         if (distance_to_kinks(model, X) > 1e-3 || attempt > 50)
             return {std::move(model), std::move(X), std::move(Y)};
@@ -69,7 +73,8 @@ const std::vector<Activation> hidden_activations = {Activation::relu, Activation
 
 double worst_manual(const Comparison& c) {
     double worst = 0;
-    for (const auto& row : c.rows) worst = std::max(worst, row.manual.relative);
+    for (const auto& row : c.rows)
+        worst = std::max(worst, row.manual.relative);
     return worst;
 }
 
@@ -113,8 +118,8 @@ TEST_CASE("autodiff, manual and numeric agree on random networks of 1 to 5 layer
 }
 
 TEST_CASE("rows come in backward order with the course's names and shapes") {
-    auto p = random_problem<double>({3, 5, 2, 1}, {Activation::tanh, Activation::relu,
-                                                   Activation::sigmoid}, 4, 7);
+    auto p = random_problem<double>(
+        {3, 5, 2, 1}, {Activation::tanh, Activation::relu, Activation::sigmoid}, 4, 7);
     const Comparison c = compare_gradients(p.model, p.X, p.Y);
     const std::vector<std::string> names = {"dZ3", "dW3", "db3", "dA2", "dZ2", "dW2",
                                             "db2", "dA1", "dZ1", "dW1", "db1", "dA0"};
@@ -141,7 +146,8 @@ TEST_CASE("dZ and dA are compared per example, as the course's (m times the engi
     const Array<double> A1 = trace.A[1].value();
     Array<double> dW2 = xt::zeros<double>({std::size_t(1), std::size_t(4)});
     for (std::size_t i = 0; i < 4; ++i)
-        for (std::size_t j = 0; j < 6; ++j) dW2(0, i) += expected(0, j) * A1(i, j) / 6.0;
+        for (std::size_t j = 0; j < 6; ++j)
+            dW2(0, i) += expected(0, j) * A1(i, j) / 6.0;
     CHECK(xt::allclose(grads.at("dW2"), dW2, 1e-12, 1e-14));
     CHECK(grads.count("dA0") == 1);
     CHECK(grads.count("dA2") == 0);
@@ -257,14 +263,15 @@ TEST_CASE("the comparison leaves the model's parameters and gradients alone") {
     const auto before = p.model.parameter_values();
     compare_gradients(p.model, p.X, p.Y);
     CHECK(p.model.parameter_values() == before);
-    for (const auto& param : p.model.parameters()) CHECK_FALSE(param.tensor.has_grad());
+    for (const auto& param : p.model.parameters())
+        CHECK_FALSE(param.tensor.has_grad());
 }
 
-TEST_CASE_TEMPLATE("float32: agreement to float precision, the planted bug still caught", T,
-                   float, double) {
+TEST_CASE_TEMPLATE("float32: agreement to float precision, the planted bug still caught", T, float,
+                   double) {
     const double tolerance = std::is_same_v<T, float> ? 1e-5 : 1e-10;
-    auto p = random_problem<T>({4, 6, 3, 1}, {Activation::relu, Activation::tanh,
-                                              Activation::sigmoid}, 9, 80);
+    auto p = random_problem<T>({4, 6, 3, 1},
+                               {Activation::relu, Activation::tanh, Activation::sigmoid}, 9, 80);
     const Comparison c = compare_gradients(p.model, p.X, p.Y);
     CHECK(worst_manual(c) <= tolerance);
     CHECK(c.threshold == (std::is_same_v<T, float> ? 1e-4 : 1e-7));

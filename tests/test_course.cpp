@@ -36,12 +36,9 @@ bool contains(const std::string& text, const std::string& part) {
 
 // What each assignment compares: a line lost from one of them fails here, not
 // only a line that disagrees.
-const std::map<std::string, std::size_t> lines_of = {{"c1w3-planar", 50},
-                                                     {"c2w1-initialization", 59},
-                                                     {"c2w1-regularization", 8},
-                                                     {"c2w1-gradient-checking", 5},
-                                                     {"c2w2-optimization", 62},
-                                                     {"c1w4-step-by-step", 39}};
+const std::map<std::string, std::size_t> lines_of = {
+    {"c1w3-planar", 50},           {"c2w1-initialization", 59}, {"c2w1-regularization", 8},
+    {"c2w1-gradient-checking", 5}, {"c2w2-optimization", 62},   {"c1w4-step-by-step", 39}};
 // Any other assignment in the table compares at least this many lines.
 constexpr std::size_t at_least = 10;
 

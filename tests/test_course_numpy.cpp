@@ -1,10 +1,10 @@
 // The course's generator in nn (initialisers, random_mini_batches) and the course's generated
 // data sets, against the notebooks' printed output and against numpy's and sklearn's own run of
 // the notebooks' code (tests/python/random_fixtures.json, by tests/python/make_random_fixtures.py).
+#include "io/course_datasets.hpp"
 #include "nn/nn.hpp"
 #include "numpy_fixtures.hpp"
 #include "random/random_state.hpp"
-#include "io/course_datasets.hpp"
 
 #include <doctest/doctest.h>
 

@@ -531,7 +531,8 @@ TEST_CASE("the real Fashion-MNIST test split, when installed") {
     // Y is one-hot: its 1 in column j sits at row labels[j]
     bool one_hot_at_label = true;
     for (std::size_t j = 0; j < d.Y.shape()[1]; ++j)
-        one_hot_at_label = one_hot_at_label && d.Y(static_cast<std::size_t>(d.labels(j)), j) == 1.0f;
+        one_hot_at_label =
+            one_hot_at_label && d.Y(static_cast<std::size_t>(d.labels(j)), j) == 1.0f;
     CHECK(one_hot_at_label);
     const Array<float> per_class = xt::sum(d.Y, {1});
     CHECK(xt::all(xt::equal(per_class, 1000.0f))); // the test split is balanced

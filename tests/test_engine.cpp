@@ -17,14 +17,16 @@ Array<double> random_array(const Shape& shape, unsigned seed, double scale = 1.0
     std::mt19937 generator(seed);
     std::normal_distribution<double> normal(0.0, scale);
     Array<double> value = Array<double>::from_shape(shape);
-    for (double& v : value) v = normal(generator);
+    for (double& v : value)
+        v = normal(generator);
     return value;
 }
 
 Array<double> random_labels(std::size_t m, unsigned seed) {
     std::mt19937 generator(seed);
     Array<double> Y = Array<double>::from_shape({1, m});
-    for (double& y : Y) y = static_cast<double>(generator() % 2);
+    for (double& y : Y)
+        y = static_cast<double>(generator() % 2);
     return Y;
 }
 
@@ -65,7 +67,8 @@ TEST_CASE("a node used two and three times accumulates its gradients") {
         const auto result = gradcheck(twice, {random_array({3, 4}, 1)});
         CAPTURE(result.report());
         CHECK(result.passed);
-        const auto shared = gradcheck(shared_intermediate, {random_array({3, 4}, 2), random_array({3, 1}, 3)});
+        const auto shared =
+            gradcheck(shared_intermediate, {random_array({3, 4}, 2), random_array({3, 1}, 3)});
         CAPTURE(shared.report());
         CHECK(shared.passed);
     }
@@ -75,13 +78,16 @@ TEST_CASE("a chain 100,000 ops deep runs backward and is freed without recursion
     const std::size_t depth = 100000;
     Tensor<double> x(Array<double>{1.0}, true);
     Tensor<double> y = x;
-    for (std::size_t i = 0; i < depth; ++i) y = y * 1.00001;
+    for (std::size_t i = 0; i < depth; ++i)
+        y = y * 1.00001;
     sum(y).backward();
-    CHECK(x.grad()(0) == doctest::Approx(std::pow(1.00001, static_cast<double>(depth))).epsilon(1e-9));
+    CHECK(x.grad()(0) ==
+          doctest::Approx(std::pow(1.00001, static_cast<double>(depth))).epsilon(1e-9));
 
     // A deep graph dropped without backward is also taken apart iteratively.
     Tensor<double> z = x;
-    for (std::size_t i = 0; i < depth; ++i) z = tanh(z);
+    for (std::size_t i = 0; i < depth; ++i)
+        z = tanh(z);
     CHECK(z.requires_grad());
     z = Tensor<double>(); // would overflow the stack if destruction recursed
     CHECK_FALSE(z.defined());
@@ -118,8 +124,8 @@ TEST_CASE("Hessian-vector product of the logistic-regression cost is X diag(a(1-
     Tensor<double> w(random_array({n, 1}, 13, 0.5), true);
 
     // J(w) = mean cross-entropy of sigmoid(w^T X) against Y
-    const Tensor<double> J = binary_cross_entropy_with_logits(matmul(w, Tensor<double>(X), true, false),
-                                                              Tensor<double>(Y));
+    const Tensor<double> J = binary_cross_entropy_with_logits(
+        matmul(w, Tensor<double>(X), true, false), Tensor<double>(Y));
     const Tensor<double> dw = grad<double>({J}, {w}, {}, false, true)[0];
     const Tensor<double> hv = grad<double>({sum(dw * Tensor<double>(v))}, {w})[0];
 
@@ -127,14 +133,16 @@ TEST_CASE("Hessian-vector product of the logistic-regression cost is X diag(a(1-
     Array<double> a = Array<double>::from_shape({m});
     for (std::size_t j = 0; j < m; ++j) {
         double z = 0;
-        for (std::size_t i = 0; i < n; ++i) z += w.value()(i, 0) * X(i, j);
+        for (std::size_t i = 0; i < n; ++i)
+            z += w.value()(i, 0) * X(i, j);
         a(j) = 1.0 / (1.0 + std::exp(-z));
     }
     for (std::size_t r = 0; r < n; ++r) {
         double expected = 0;
         for (std::size_t j = 0; j < m; ++j) {
             double xv = 0;
-            for (std::size_t i = 0; i < n; ++i) xv += X(i, j) * v(i, 0);
+            for (std::size_t i = 0; i < n; ++i)
+                xv += X(i, j) * v(i, 0);
             expected += X(r, j) * a(j) * (1 - a(j)) * xv;
         }
         expected /= static_cast<double>(m);
@@ -227,13 +235,15 @@ TEST_CASE("the tape lists ops in order with shapes, and shows what backward free
     CHECK(entries[2].op == Op::mean);
     CHECK(entries[2].output_shape == Shape{});
     CHECK(entries[0].sequence < entries[1].sequence);
-    for (const auto& e : entries) CHECK_FALSE(e.freed);
+    for (const auto& e : entries)
+        CHECK_FALSE(e.freed);
     loss.backward();
     // Z[1] was held only by the graph: freeing the graph released it.
     entries = Tape<double>::current().entries();
     REQUIRE(entries.size() == 2);
     CHECK(entries[0].op == Op::relu);
-    for (const auto& e : entries) CHECK(e.freed);
+    for (const auto& e : entries)
+        CHECK(e.freed);
     CHECK(entries[0].input_shapes == std::vector<Shape>{{4, 5}}); // kept for inspection
     CHECK(A.inputs().empty());
 }
@@ -297,7 +307,8 @@ TEST_CASE("a large result's buffer is reused by the next result of its size") {
 TEST_CASE("training with the buffer cache gives bitwise the same parameters as without") {
     auto train = [](std::size_t limit) {
         set_buffer_cache_limit(limit);
-        Tensor<double> W1(random_array({64, 32}, 11, 0.2), true), b1(random_array({64, 1}, 12), true);
+        Tensor<double> W1(random_array({64, 32}, 11, 0.2), true),
+            b1(random_array({64, 1}, 12), true);
         Tensor<double> W2(random_array({1, 64}, 13, 0.2), true), b2(random_array({1, 1}, 14), true);
         const Tensor<double> X(random_array({32, 300}, 15)); // Z[1], A[1] and dZ[1] are cacheable
         const Tensor<double> Y(random_labels(300, 16));
@@ -392,7 +403,9 @@ TEST_CASE("bad input raises errors naming the op, the shapes and the labels") {
     CHECK(contains(m, "linear"));
     CHECK(contains(m, "W[2] (4, 3)"));
     CHECK(contains(m, "c (2, 4)"));
-    m = error_of([&] { linear(W, a, Tensor<double>(Array<double>::from_shape({3, 1}), false, "b[2]")); });
+    m = error_of([&] {
+        linear(W, a, Tensor<double>(Array<double>::from_shape({3, 1}), false, "b[2]"));
+    });
     CHECK(contains(m, "b[2] (3, 1)"));
     CHECK(contains(m, "(4, 1)"));
 
@@ -510,7 +523,8 @@ TEST_CASE("sigmoid and cross-entropy stay finite at logits of +-1000") {
     CHECK(std::isfinite(loss.item()));
     CHECK(loss.item() == doctest::Approx(500.0)); // two confident mistakes of 1000 each, mean of 4
     loss.backward();
-    for (double g : Z.grad()) CHECK(std::isfinite(g));
+    for (double g : Z.grad())
+        CHECK(std::isfinite(g));
     CHECK(Z.grad()(0, 2) == doctest::Approx(0.25));
     const Tensor<double> s = sigmoid(Z);
     CHECK(s.value()(0, 0) == 1.0);

@@ -8,8 +8,8 @@
 
 using namespace xgrad;
 
-TEST_CASE_TEMPLATE("fuzz_graph: softmax and log_softmax over an empty axis give an empty result",
-                   T, float, double) {
+TEST_CASE_TEMPLATE("fuzz_graph: softmax and log_softmax over an empty axis give an empty result", T,
+                   float, double) {
     // Was: xtensor's max over the zero-extent axis read through a null pointer (UBSan).
     for (const Shape& shape : {Shape{0, 3}, Shape{3, 0}, Shape{0}}) {
         CAPTURE(to_string(shape));

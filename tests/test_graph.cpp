@@ -2,8 +2,8 @@
 // dump, the broadcast ledger, and step-through backward against backward().
 #include "autograd/autograd.hpp"
 #include "autograd/inspect/inspect.hpp"
-#include "cli/graph_files.hpp"
 #include "autograd/inspect/render.hpp"
+#include "cli/graph_files.hpp"
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>

@@ -17,7 +17,8 @@ Array<T> randn(std::size_t rows, std::size_t cols, unsigned seed) {
     std::mt19937 generator(seed);
     std::normal_distribution<T> normal(T(0), T(1));
     Array<T> a = Array<T>::from_shape({rows, cols});
-    for (T& x : a) x = normal(generator);
+    for (T& x : a)
+        x = normal(generator);
     return a;
 }
 
@@ -92,7 +93,8 @@ TEST_CASE_TEMPLATE("initialisation is reproducible for a seed", T, float, double
 }
 
 TEST_CASE_TEMPLATE("Init::small with numpy's generator draws what the course's "
-                   "initialize_parameters_deep draws", T, float, double) {
+                   "initialize_parameters_deep draws",
+                   T, float, double) {
     const std::vector<std::size_t> dims = {6, 5, 3, 1};
     Initializer<T> source(Init::small, 3, Generator::numpy);
     const auto expected = reference::initialize_parameters_deep<T>(dims, 3);
@@ -132,7 +134,8 @@ TEST_CASE("Dense holds W (n_out, n_in) and b (n_out, 1) and computes W A + b") {
     for (std::size_t i = 0; i < 2; ++i)
         for (std::size_t j = 0; j < 4; ++j) {
             expected(i, j) = layer.b().value()(i, 0);
-            for (std::size_t k = 0; k < 3; ++k) expected(i, j) += layer.W().value()(i, k) * A(k, j);
+            for (std::size_t k = 0; k < 3; ++k)
+                expected(i, j) += layer.W().value()(i, k) * A(k, j);
         }
     CHECK(xt::allclose(Z, expected));
     CHECK_THROWS_AS(Dense<double>(xt::zeros<double>({2, 3}), xt::zeros<double>({3, 1})),
@@ -188,8 +191,8 @@ TEST_CASE("retain_grad in the trace keeps dJ/dZ[l] and dJ/dA[l]") {
     ForwardTrace<double> trace;
     trace.retain_grad = true;
     const Array<double> Y = {{1.0, 0.0, 1.0, 1.0}};
-    const Tensor<double> J = model.loss(Tensor<double>(randn<double>(2, 4, 5)), Tensor<double>(Y),
-                                        &trace);
+    const Tensor<double> J =
+        model.loss(Tensor<double>(randn<double>(2, 4, 5)), Tensor<double>(Y), &trace);
     J.backward();
     const Array<double> AL = model.predict_proba(trace.A[0].value());
     // dJ/dZ[L] = (AL - Y) / m
@@ -237,9 +240,9 @@ TEST_CASE("parameters of the wrong shape are refused naming the key or the layer
     auto values = model.parameter_values();
     values["W2"] = xt::zeros<double>({std::size_t(1), std::size_t(5)});
     CHECK_THROWS_WITH_AS(model.load_parameters(values), doctest::Contains("W2"), ShapeError);
-    CHECK_THROWS_WITH_AS(Model<double>::from_parameters(values, {Activation::relu,
-                                                                 Activation::sigmoid}),
-                         doctest::Contains("layer 2"), ShapeError);
+    CHECK_THROWS_WITH_AS(
+        Model<double>::from_parameters(values, {Activation::relu, Activation::sigmoid}),
+        doctest::Contains("layer 2"), ShapeError);
 }
 
 TEST_CASE("parameters round-trip through the course's dictionary") {
@@ -260,9 +263,9 @@ TEST_CASE("parameters round-trip through the course's dictionary") {
     CHECK(cloned.layer(1).W().value()(0, 0) == doctest::Approx(a.layer(1).W().value()(0, 0) + 1.0));
     auto missing = a.parameter_values();
     missing.erase("b2");
-    CHECK_THROWS_WITH_AS(Model<double>::from_parameters(missing, {Activation::tanh,
-                                                                  Activation::softmax}),
-                         doctest::Contains("b2"), std::invalid_argument);
+    CHECK_THROWS_WITH_AS(
+        Model<double>::from_parameters(missing, {Activation::tanh, Activation::softmax}),
+        doctest::Contains("b2"), std::invalid_argument);
 }
 
 TEST_CASE("predict: 0/1 for sigmoid outputs, class indices for softmax") {
@@ -301,7 +304,8 @@ TEST_CASE_TEMPLATE("logits of +-1000 keep the loss and its gradients finite", T,
     CHECK(std::isfinite(J.item()));
     CHECK(J.item() == doctest::Approx(500.0)); // two right (0), two wrong by 1000 each, over 4
     J.backward();
-    for (T g : Z.grad()) CHECK(std::isfinite(g));
+    for (T g : Z.grad())
+        CHECK(std::isfinite(g));
     // dJ/dZ = (sigmoid(Z) - Y) / m: 0, 0, 1/4, -1/4
     CHECK(Z.grad()(0, 2) == doctest::Approx(0.25));
     CHECK(Z.grad()(0, 3) == doctest::Approx(-0.25));
@@ -312,7 +316,8 @@ TEST_CASE_TEMPLATE("logits of +-1000 keep the loss and its gradients finite", T,
     CHECK(std::isfinite(Jc.item()));
     CHECK(Jc.item() == doctest::Approx(500.0)); // 0 for column 1, 1000 for column 2, over 2
     Jc.backward();
-    for (T g : Zc.grad()) CHECK(std::isfinite(g));
+    for (T g : Zc.grad())
+        CHECK(std::isfinite(g));
 
     // The whole model with a saturated output: finite cost and parameter gradients.
     Model<T> model({2, 1}, {Activation::sigmoid});
@@ -321,7 +326,8 @@ TEST_CASE_TEMPLATE("logits of +-1000 keep the loss and its gradients finite", T,
     const Tensor<T> J2 = model.loss(X, Tensor<T>(Array<T>{{T(0), T(1)}}));
     CHECK(std::isfinite(J2.item()));
     J2.backward();
-    for (T g : model.layer(1).W().grad()) CHECK(std::isfinite(g));
+    for (T g : model.layer(1).W().grad())
+        CHECK(std::isfinite(g));
 }
 
 TEST_CASE("binary cross-entropy from logits equals the probability form where both are exact") {
@@ -329,8 +335,7 @@ TEST_CASE("binary cross-entropy from logits equals the probability form where bo
     const Array<double> Y = {{1.0, 0.0, 0.0}, {1.0, 1.0, 0.0}};
     const Tensor<double> Zt(Z);
     const double from_logits = binary_cross_entropy_from_logits(Zt, Tensor<double>(Y)).item();
-    const double from_probabilities =
-        binary_cross_entropy(sigmoid(Zt), Tensor<double>(Y)).item();
+    const double from_probabilities = binary_cross_entropy(sigmoid(Zt), Tensor<double>(Y)).item();
     // Two rows: the cost sums over rows and averages over the 3 columns, as compute_cost.
     CHECK(from_logits == doctest::Approx(from_probabilities).epsilon(1e-13));
     CHECK(from_logits == doctest::Approx(reference::compute_cost_from_logits(Z, Y)).epsilon(1e-13));
@@ -343,9 +348,11 @@ TEST_CASE("categorical cross-entropy and its gradient against finite differences
     double expected = 0;
     for (std::size_t j = 0; j < 4; ++j) {
         double total = 0;
-        for (std::size_t i = 0; i < 3; ++i) total += std::exp(Z(i, j));
         for (std::size_t i = 0; i < 3; ++i)
-            if (Y(i, j) == 1.0) expected -= std::log(std::exp(Z(i, j)) / total) / 4;
+            total += std::exp(Z(i, j));
+        for (std::size_t i = 0; i < 3; ++i)
+            if (Y(i, j) == 1.0)
+                expected -= std::log(std::exp(Z(i, j)) / total) / 4;
     }
     CHECK(categorical_cross_entropy_from_logits(Tensor<double>(Z), Tensor<double>(Y)).item() ==
           doctest::Approx(expected).epsilon(1e-13));
@@ -417,7 +424,8 @@ TEST_CASE("Adam's first step matches the course's formulas by hand") {
     p.set_grad(g);
     adam.step();
     const double v = 0.19 * 0.5 / (1 - 0.81), s = 0.001999 * 0.25 / (1 - 0.998001);
-    CHECK(p.W.value()(0, 0) == doctest::Approx(w0 - 0.01 * v / (std::sqrt(s) + 1e-8)).epsilon(1e-12));
+    CHECK(p.W.value()(0, 0) ==
+          doctest::Approx(w0 - 0.01 * v / (std::sqrt(s) + 1e-8)).epsilon(1e-12));
 }
 
 TEST_CASE("optimiser state can be saved and loaded: training resumes identically") {
@@ -558,8 +566,7 @@ TEST_CASE("random_mini_batches: course's sizes, every example once, X and Y stay
 TEST_CASE("one_hot puts each label's 1 in its row") {
     const Array<double> labels = {{2.0, 0.0, 1.0}};
     CHECK(one_hot(labels, 3) == Array<double>{{0, 1, 0}, {0, 0, 1}, {1, 0, 0}});
-    CHECK_THROWS_WITH_AS(one_hot(labels, 2), doctest::Contains("example 0"),
-                         std::invalid_argument);
+    CHECK_THROWS_WITH_AS(one_hot(labels, 2), doctest::Contains("example 0"), std::invalid_argument);
 }
 
 // ---- training ------------------------------------------------------------------------------
@@ -605,8 +612,9 @@ TEST_CASE("fit reports each batch and epoch; full batch equals hand-written step
     CHECK(epochs_seen == 2);
     CHECK(history.size() == 2);
     // The epoch's loss averages the batch losses weighted by batch size.
-    CHECK(history[0].loss == doctest::Approx((150 * batches[0].loss + 150 * batches[1].loss +
-                                              100 * batches[2].loss) / 400));
+    CHECK(history[0].loss ==
+          doctest::Approx((150 * batches[0].loss + 150 * batches[1].loss + 100 * batches[2].loss) /
+                          400));
 
     // Full batch: fit == the course's loop of train_step.
     Model<double> a(dims, g, Init::he, 4), b(dims, g, Init::he, 4);
@@ -618,7 +626,8 @@ TEST_CASE("fit reports each batch and epoch; full batch equals hand-written step
     double first_cost = 0;
     for (int i = 0; i < 5; ++i) {
         const double cost = train_step(b, gd_b, Xt, Yt);
-        if (i == 0) first_cost = cost;
+        if (i == 0)
+            first_cost = cost;
     }
     CHECK(a.parameter_values() == b.parameter_values());
     CHECK(full_history[0].loss == doctest::Approx(first_cost).epsilon(1e-15));

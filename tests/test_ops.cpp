@@ -65,10 +65,22 @@ const std::vector<Sample>& samples() {
         {Op::leaky_relu, {{3, 4}}, D::smooth, [](const Args& x) { return leaky_relu(x[0]); }},
         {Op::leaky_relu, {{3, 4}}, D::smooth, [](const Args& x) { return leaky_relu(x[0], 0.2); }},
         {Op::clip, {{3, 4}}, D::smooth, [](const Args& x) { return clip(x[0], -1.0, 1.0); }},
-        {Op::maximum, {{3, 4}, {3, 4}}, D::smooth, [](const Args& x) { return maximum(x[0], x[1]); }},
-        {Op::maximum, {{3, 4}, {3, 1}}, D::smooth, [](const Args& x) { return maximum(x[0], x[1]); }},
-        {Op::minimum, {{3, 4}, {3, 4}}, D::smooth, [](const Args& x) { return minimum(x[0], x[1]); }},
-        {Op::minimum, {{3, 4}, {1, 4}}, D::smooth, [](const Args& x) { return minimum(x[0], x[1]); }},
+        {Op::maximum,
+         {{3, 4}, {3, 4}},
+         D::smooth,
+         [](const Args& x) { return maximum(x[0], x[1]); }},
+        {Op::maximum,
+         {{3, 4}, {3, 1}},
+         D::smooth,
+         [](const Args& x) { return maximum(x[0], x[1]); }},
+        {Op::minimum,
+         {{3, 4}, {3, 4}},
+         D::smooth,
+         [](const Args& x) { return minimum(x[0], x[1]); }},
+        {Op::minimum,
+         {{3, 4}, {1, 4}},
+         D::smooth,
+         [](const Args& x) { return minimum(x[0], x[1]); }},
         {Op::sum, {{3, 4}}, D::smooth, [](const Args& x) { return sum(x[0]); }},
         {Op::sum, {{3, 4}}, D::smooth, [](const Args& x) { return sum(x[0], 0); }},
         {Op::sum, {{3, 4}}, D::smooth, [](const Args& x) { return sum(x[0], 1, true); }},
@@ -76,33 +88,74 @@ const std::vector<Sample>& samples() {
         {Op::mean, {{3, 4}}, D::smooth, [](const Args& x) { return mean(x[0]); }},
         {Op::mean, {{3, 4}}, D::smooth, [](const Args& x) { return mean(x[0], 1, true); }},
         {Op::mean, {{2, 3, 4}}, D::smooth, [](const Args& x) { return mean(x[0], 0); }},
-        {Op::sum_to, {{3, 4}}, D::smooth, [](const Args& x) { return sum_to(x[0], {3, 1}); }},
+        {Op::sum_to,
+         {{3, 4}},
+         D::smooth,
+         [](const Args& x) {
+             return sum_to(x[0], {3, 1});
+         }},
         {Op::sum_to, {{2, 3, 4}}, D::smooth, [](const Args& x) { return sum_to(x[0], {4}); }},
-        {Op::broadcast_to, {{3, 1}}, D::smooth, [](const Args& x) { return broadcast_to(x[0], {3, 4}); }},
-        {Op::broadcast_to, {{4}}, D::smooth, [](const Args& x) { return broadcast_to(x[0], {2, 3, 4}); }},
+        {Op::broadcast_to,
+         {{3, 1}},
+         D::smooth,
+         [](const Args& x) {
+             return broadcast_to(x[0], {3, 4});
+         }},
+        {Op::broadcast_to,
+         {{4}},
+         D::smooth,
+         [](const Args& x) {
+             return broadcast_to(x[0], {2, 3, 4});
+         }},
         {Op::transpose, {{3, 4}}, D::smooth, [](const Args& x) { return transpose(x[0]); }},
         {Op::transpose, {{2, 3, 4}}, D::smooth, [](const Args& x) { return transpose(x[0]); }},
-        {Op::reshape, {{3, 4}}, D::smooth, [](const Args& x) { return reshape(x[0], {2, 6}); }},
+        {Op::reshape,
+         {{3, 4}},
+         D::smooth,
+         [](const Args& x) {
+             return reshape(x[0], {2, 6});
+         }},
         {Op::reshape, {{2, 3, 4}}, D::smooth, [](const Args& x) { return reshape(x[0], {24}); }},
         {Op::matmul, {{3, 4}, {4, 5}}, D::smooth, [](const Args& x) { return matmul(x[0], x[1]); }},
-        {Op::matmul, {{4, 3}, {4, 5}}, D::smooth, [](const Args& x) { return matmul(x[0], x[1], true, false); }},
-        {Op::matmul, {{3, 4}, {5, 4}}, D::smooth, [](const Args& x) { return matmul(x[0], x[1], false, true); }},
-        {Op::matmul, {{4, 3}, {5, 4}}, D::smooth, [](const Args& x) { return matmul(x[0], x[1], true, true); }},
-        {Op::linear, {{3, 4}, {4, 5}, {3, 1}}, D::smooth,
+        {Op::matmul,
+         {{4, 3}, {4, 5}},
+         D::smooth,
+         [](const Args& x) { return matmul(x[0], x[1], true, false); }},
+        {Op::matmul,
+         {{3, 4}, {5, 4}},
+         D::smooth,
+         [](const Args& x) { return matmul(x[0], x[1], false, true); }},
+        {Op::matmul,
+         {{4, 3}, {5, 4}},
+         D::smooth,
+         [](const Args& x) { return matmul(x[0], x[1], true, true); }},
+        {Op::linear,
+         {{3, 4}, {4, 5}, {3, 1}},
+         D::smooth,
          [](const Args& x) { return linear(x[0], x[1], x[2]); }},
         {Op::softmax, {{4, 5}}, D::smooth, [](const Args& x) { return softmax(x[0], 0); }},
         {Op::softmax, {{4, 5}}, D::smooth, [](const Args& x) { return softmax(x[0], -1); }},
         {Op::log_softmax, {{4, 5}}, D::smooth, [](const Args& x) { return log_softmax(x[0], 0); }},
         {Op::log_softmax, {{4, 5}}, D::smooth, [](const Args& x) { return log_softmax(x[0], 1); }},
-        {Op::bce_with_logits, {{1, 6}, {1, 6}}, D::smooth,
+        {Op::bce_with_logits,
+         {{1, 6}, {1, 6}},
+         D::smooth,
          [](const Args& x) { return binary_cross_entropy_with_logits(x[0], sigmoid(x[1])); }},
-        {Op::sigmoid_grad, {{3, 4}, {3, 4}}, D::smooth,
+        {Op::sigmoid_grad,
+         {{3, 4}, {3, 4}},
+         D::smooth,
          [](const Args& x) { return sigmoid_grad(x[0], sigmoid(x[1])); }},
-        {Op::tanh_grad, {{3, 4}, {3, 4}}, D::smooth,
+        {Op::tanh_grad,
+         {{3, 4}, {3, 4}},
+         D::smooth,
          [](const Args& x) { return tanh_grad(x[0], tanh(x[1])); }},
-        {Op::relu_grad, {{3, 4}, {3, 4}}, D::smooth,
+        {Op::relu_grad,
+         {{3, 4}, {3, 4}},
+         D::smooth,
          [](const Args& x) { return relu_grad(x[0], relu(x[1])); }},
-        {Op::leaky_relu_grad, {{3, 4}, {3, 4}}, D::smooth,
+        {Op::leaky_relu_grad,
+         {{3, 4}, {3, 4}},
+         D::smooth,
          [](const Args& x) { return leaky_relu_grad(x[0], x[1], 0.01); }},
     };
     return table;
@@ -116,7 +169,8 @@ Array<double> random_input(const Shape& shape, Domain domain, std::mt19937& gene
             v = positive(generator);
             continue;
         }
-        do v = smooth(generator);
+        do
+            v = smooth(generator);
         while (std::abs(v) < 0.1 || std::abs(std::abs(v) - 1) < 0.1);
     }
     return value;
@@ -126,7 +180,8 @@ Array<double> random_input(const Shape& shape, Domain domain, std::mt19937& gene
 
 TEST_CASE("every op in the op table has a gradient check sample") {
     std::set<Op> covered;
-    for (const Sample& s : samples()) covered.insert(s.op);
+    for (const Sample& s : samples())
+        covered.insert(s.op);
     for (Op op : all_ops()) {
         CAPTURE(op_info(op).name);
         CHECK(covered.count(op) == 1);
@@ -202,7 +257,8 @@ TEST_CASE("the fuzzer's op builder covers every op of the op table, and exports 
                 const Tensor<double> out = fuzzing::build_op(op, bytes, a, b, c, 0, flag);
                 REQUIRE(out.defined());
                 // With flag set, every op is built as itself (without, add may be add_scalar).
-                if (!flag) continue;
+                if (!flag)
+                    continue;
                 CHECK(out.op() == op);
                 const Graph graph = inspect(out);
                 CHECK(to_json(graph).find("\"op\": \"" + name + "\"") != std::string::npos);
@@ -257,7 +313,8 @@ TEST_CASE("the op table's rules use its notation: G arrives, each input's gradie
         CHECK((rule.find("dX") != std::string::npos || rule.find("dW") != std::string::npos ||
                rule.find("dZ") != std::string::npos || rule.find("dH") != std::string::npos));
         if (info.arity >= 2)
-            CHECK((rule.find("dY") != std::string::npos || rule.find("dA_prev") != std::string::npos ||
+            CHECK((rule.find("dY") != std::string::npos ||
+                   rule.find("dA_prev") != std::string::npos ||
                    rule.find("dS") != std::string::npos));
     }
 }

@@ -35,27 +35,34 @@ std::string xml_problem(const std::string& s) {
     int roots = 0;
     auto check_text = [&](std::size_t from, std::size_t to) -> std::string {
         for (std::size_t k = from; k < to; ++k) {
-            if (s[k] == '<') return "stray '<' at " + std::to_string(k);
-            if (s[k] != '&') continue;
+            if (s[k] == '<')
+                return "stray '<' at " + std::to_string(k);
+            if (s[k] != '&')
+                continue;
             static const char* entities[] = {"&amp;", "&lt;", "&gt;", "&quot;", "&apos;"};
             bool ok = false;
-            for (const char* e : entities) ok = ok || s.compare(k, std::strlen(e), e) == 0;
-            if (!ok) return "bad entity at " + std::to_string(k);
+            for (const char* e : entities)
+                ok = ok || s.compare(k, std::strlen(e), e) == 0;
+            if (!ok)
+                return "bad entity at " + std::to_string(k);
         }
         return "";
     };
     while (i < s.size()) {
         const std::size_t lt = s.find('<', i);
         if (lt == std::string::npos) {
-            if (auto p = check_text(i, s.size()); !p.empty()) return p;
+            if (auto p = check_text(i, s.size()); !p.empty())
+                return p;
             break;
         }
-        if (auto p = check_text(i, lt); !p.empty()) return p;
+        if (auto p = check_text(i, lt); !p.empty())
+            return p;
         if (open.empty() && roots == 0 && s.find_first_not_of(" \n\t", i) < lt)
             return "text before the root element";
         if (s.compare(lt, 5, "<?xml") == 0) {
             i = s.find("?>", lt);
-            if (i == std::string::npos) return "unclosed <?xml";
+            if (i == std::string::npos)
+                return "unclosed <?xml";
             i += 2;
             continue;
         }
@@ -64,15 +71,18 @@ std::string xml_problem(const std::string& s) {
         char quote = 0;
         for (; k < s.size(); ++k) {
             if (quote) {
-                if (s[k] == quote) quote = 0;
-                else if (s[k] == '<') return "'<' inside an attribute at " + std::to_string(k);
+                if (s[k] == quote)
+                    quote = 0;
+                else if (s[k] == '<')
+                    return "'<' inside an attribute at " + std::to_string(k);
             } else if (s[k] == '"' || s[k] == '\'') {
                 quote = s[k];
             } else if (s[k] == '>') {
                 break;
             }
         }
-        if (k >= s.size()) return "unclosed tag at " + std::to_string(lt);
+        if (k >= s.size())
+            return "unclosed tag at " + std::to_string(lt);
         std::string tag = s.substr(lt + 1, k - lt - 1);
         i = k + 1;
         if (!tag.empty() && tag[0] == '/') {
@@ -83,25 +93,34 @@ std::string xml_problem(const std::string& s) {
             continue;
         }
         const bool self_closing = !tag.empty() && tag.back() == '/';
-        if (self_closing) tag.pop_back();
+        if (self_closing)
+            tag.pop_back();
         const std::string name = tag.substr(0, tag.find_first_of(" \n\t"));
-        if (name.empty()) return "empty tag name at " + std::to_string(lt);
+        if (name.empty())
+            return "empty tag name at " + std::to_string(lt);
         // Attributes: name="value" pairs.
-        static const std::regex attrs(R"(^\s*([A-Za-z_:][-A-Za-z0-9_:.]*\s*=\s*("[^"]*"|'[^']*')\s*)*$)");
+        static const std::regex attrs(
+            R"(^\s*([A-Za-z_:][-A-Za-z0-9_:.]*\s*=\s*("[^"]*"|'[^']*')\s*)*$)");
         if (!std::regex_match(tag.substr(name.size()), attrs))
             return "malformed attributes in <" + name + "> at " + std::to_string(lt);
-        if (open.empty()) ++roots;
-        if (roots > 1) return "more than one root element";
-        if (!self_closing) open.push_back(name);
+        if (open.empty())
+            ++roots;
+        if (roots > 1)
+            return "more than one root element";
+        if (!self_closing)
+            open.push_back(name);
     }
-    if (!open.empty()) return "<" + open.back() + "> never closed";
-    if (roots != 1) return "no root element";
+    if (!open.empty())
+        return "<" + open.back() + "> never closed";
+    if (roots != 1)
+        return "no root element";
     return "";
 }
 
 int count(const std::string& s, const std::string& what) {
     int n = 0;
-    for (std::size_t at = s.find(what); at != std::string::npos; at = s.find(what, at + 1)) ++n;
+    for (std::size_t at = s.find(what); at != std::string::npos; at = s.find(what, at + 1))
+        ++n;
     return n;
 }
 
@@ -134,7 +153,8 @@ std::vector<std::pair<double, double>> path_points(const std::string& d) {
     std::istringstream in(d);
     char command;
     double x, y;
-    while (in >> command >> x >> y) out.emplace_back(x, y);
+    while (in >> command >> x >> y)
+        out.emplace_back(x, y);
     return out;
 }
 
@@ -143,7 +163,9 @@ std::string temp_path(const std::string& name) {
         .string();
 }
 
-bool have_xmllint() { return std::system("command -v xmllint >/dev/null 2>&1") == 0; }
+bool have_xmllint() {
+    return std::system("command -v xmllint >/dev/null 2>&1") == 0;
+}
 
 } // namespace
 
@@ -188,7 +210,8 @@ TEST_CASE("training curves: two well-formed panels with every series and its poi
     REQUIRE(xt.size() >= 4);
     CHECK(xt.front() <= 1);
     CHECK(xt.back() >= 12);
-    for (double x : xt) CHECK(x == std::floor(x));
+    for (double x : xt)
+        CHECK(x == std::floor(x));
     const std::vector<double> yt = ticks(svg, "ytick");
     CHECK(std::count(yt.begin(), yt.end(), 0.0) >= 1);
     CHECK(std::count(yt.begin(), yt.end(), 1.0) >= 1);
@@ -262,8 +285,8 @@ TEST_CASE("bad input is refused with a message naming what was wrong") {
     CHECK_THROWS_WITH_AS(training_charts(h),
                          "plot: training history has 2 epochs but 1 values of train_accuracy",
                          std::invalid_argument);
-    CHECK_THROWS_WITH_AS(training_charts(TrainingHistory{}),
-                         "plot: the training history is empty", std::invalid_argument);
+    CHECK_THROWS_WITH_AS(training_charts(TrainingHistory{}), "plot: the training history is empty",
+                         std::invalid_argument);
     CHECK_THROWS_AS(render_svg({Chart{}}, 10, 10), std::invalid_argument);
 }
 

@@ -15,9 +15,11 @@ namespace {
 
 template <class T>
 std::ptrdiff_t index_of(const std::vector<Tensor<T>>* tensors, const TensorImpl<T>* impl) {
-    if (!tensors) return -1;
+    if (!tensors)
+        return -1;
     for (std::size_t i = 0; i < tensors->size(); ++i)
-        if ((*tensors)[i].impl().get() == impl) return static_cast<std::ptrdiff_t>(i);
+        if ((*tensors)[i].impl().get() == impl)
+            return static_cast<std::ptrdiff_t>(i);
     return -1;
 }
 
@@ -31,8 +33,7 @@ void accumulate(Tensor<T>& sum, Tensor<T> g, bool create_graph) {
     else if (!create_graph && sum.impl().use_count() == 1 && sum.shape() == g.shape()) {
         // the walk's own sum: not a user's in-place change, so not through data()
         kernels::add_in_place(sum.impl()->value.data(), g.value().data(), sum.size());
-    }
-    else {
+    } else {
         GradMode mode(create_graph); // the sum is recorded only under create_graph
         sum = add(sum, g);
     }
@@ -55,8 +56,8 @@ void check_versions(const std::shared_ptr<TensorImpl<T>>& result) {
     for (std::size_t i = 0; i < node.n_inputs; ++i) {
         const auto& input = node.inputs[i];
         if (input && input->version != node.input_versions[i])
-            refuse("input " + std::to_string(i) + " " + describe(Tensor<T>(input)),
-                   input->version, node.input_versions[i]);
+            refuse("input " + std::to_string(i) + " " + describe(Tensor<T>(input)), input->version,
+                   node.input_versions[i]);
     }
     if (node.version != 0)
         refuse("its output " + describe(Tensor<T>(result)), node.version, 0);
@@ -69,18 +70,21 @@ BackwardWalk<T>::BackwardWalk(const std::vector<Tensor<T>>& outputs,
                               const std::vector<Tensor<T>>& seeds, const BackwardOptions& options,
                               const std::vector<Tensor<T>>* wanted)
     : m_tape(Tape<T>::current()), m_options(options), m_wanted(wanted) {
-    if (outputs.empty()) throw GraphError("backward: no output tensor given");
+    if (outputs.empty())
+        throw GraphError("backward: no output tensor given");
     if (!seeds.empty() && seeds.size() != outputs.size())
         throw GraphError("backward: " + std::to_string(seeds.size()) + " seed gradients for " +
                          std::to_string(outputs.size()) + " outputs");
     // As PyTorch: a recorded backward reuses the graph, so it must stay.
     m_options.retain_graph = options.retain_graph || options.create_graph;
-    if (wanted) m_wanted_grads.resize(wanted->size());
+    if (wanted)
+        m_wanted_grads.resize(wanted->size());
 
     std::vector<Tensor<T>> checked_seeds;
     for (std::size_t i = 0; i < outputs.size(); ++i) {
         const Tensor<T>& root = outputs[i];
-        if (!root.defined()) throw GraphError("backward: the output tensor is undefined");
+        if (!root.defined())
+            throw GraphError("backward: the output tensor is undefined");
         if (!root.requires_grad())
             throw GraphError("backward: " + describe(root) +
                              " does not require grad: none of the tensors it was computed from "
@@ -97,7 +101,8 @@ BackwardWalk<T>::BackwardWalk(const std::vector<Tensor<T>>& outputs,
             checked_seeds.push_back(Tensor<T>::full(root.shape(), T(1)));
         } else {
             const Tensor<T>& seed = seeds[i];
-            if (!seed.defined()) throw GraphError("backward: the seed gradient is undefined");
+            if (!seed.defined())
+                throw GraphError("backward: the seed gradient is undefined");
             if (seed.shape() != root.shape())
                 throw ShapeError("backward: seed gradient " + to_string(seed.shape()) +
                                  " does not match the shape of " + describe(root));
@@ -106,14 +111,16 @@ BackwardWalk<T>::BackwardWalk(const std::vector<Tensor<T>>& outputs,
         m_last = std::max(m_last, root.sequence());
     }
     // Nothing is sent until every output checked out, so a refused call changes nothing.
-    for (std::size_t i = 0; i < outputs.size(); ++i) send(outputs[i].impl(), checked_seeds[i]);
+    for (std::size_t i = 0; i < outputs.size(); ++i)
+        send(outputs[i].impl(), checked_seeds[i]);
     ++m_tape.m_walking;
     m_next = m_tape.m_entries.size();
 }
 
 template <class T>
 BackwardWalk<T>::~BackwardWalk() {
-    if (!m_done) abandon();
+    if (!m_done)
+        abandon();
 }
 
 template <class T>
@@ -134,7 +141,8 @@ void BackwardWalk<T>::send(const std::shared_ptr<TensorImpl<T>>& target, Tensor<
 // send and accumulate them, release the node.
 template <class T>
 bool BackwardWalk<T>::step(BackwardStep<T>* report) {
-    if (m_done) return false;
+    if (m_done)
+        return false;
     try {
         const std::shared_ptr<TensorImpl<T>> node = next_node();
         if (!node) {
@@ -145,9 +153,11 @@ bool BackwardWalk<T>::step(BackwardStep<T>* report) {
         const Tensor<T> g = take_gradient(node);
         InputGrads<T> grads = run_rule(*node, output, g);
         check_finite(*node, grads);
-        if (report) *report = BackwardStep<T>{output, g, {}, {}};
+        if (report)
+            *report = BackwardStep<T>{output, g, {}, {}};
         send_all(*node, grads, report);
-        if (!m_options.retain_graph) release(*node);
+        if (!m_options.retain_graph)
+            release(*node);
         return true;
     } catch (...) {
         abandon();
@@ -161,7 +171,8 @@ template <class T>
 std::shared_ptr<TensorImpl<T>> BackwardWalk<T>::next_node() {
     while (m_outstanding > 0 && m_next > 0) {
         std::shared_ptr<TensorImpl<T>> node = m_tape.m_entries[--m_next].lock();
-        if (node && node->sequence <= m_last && node->pending.defined()) return node;
+        if (node && node->sequence <= m_last && node->pending.defined())
+            return node;
     }
     if (m_outstanding > 0)
         throw GraphError("backward: the output was recorded on another thread's tape; "
@@ -183,7 +194,8 @@ Tensor<T> BackwardWalk<T>::take_gradient(const std::shared_ptr<TensorImpl<T>>& n
     Tensor<T> g = std::move(node->pending);
     node->pending = Tensor<T>();
     --m_outstanding;
-    if (const auto w = index_of(m_wanted, node.get()); w >= 0) m_wanted_grads[w] = g;
+    if (const auto w = index_of(m_wanted, node.get()); w >= 0)
+        m_wanted_grads[w] = g;
     if (!m_wanted && (m_options.retain_grads || node->retains_grad))
         accumulate(node->grad, g, m_options.create_graph);
     return g;
@@ -212,7 +224,8 @@ InputGrads<T> BackwardWalk<T>::run_rule(const TensorImpl<T>& node, const Tensor<
 // made it.
 template <class T>
 void BackwardWalk<T>::check_finite(const TensorImpl<T>& node, const InputGrads<T>& grads) const {
-    if (!anomaly_detection_enabled()) return;
+    if (!anomaly_detection_enabled())
+        return;
     for (std::size_t i = 0; i < node.n_inputs; ++i) {
         const auto& input = node.inputs[i];
         if (!input || !input->requires_grad || !grads[i].defined() ||
@@ -221,14 +234,13 @@ void BackwardWalk<T>::check_finite(const TensorImpl<T>& node, const InputGrads<T
         std::string shapes;
         for (std::size_t k = 0; k < node.n_inputs; ++k)
             shapes += (k ? ", " : "") + to_string(node.input_shapes[k]);
-        detail::throw_anomaly("backward of " + std::string(op_info(node.op).name) +
-                                  " (tape entry " + std::to_string(node.sequence) +
-                                  (node.label.empty() ? "" : ", " + node.label) + ", inputs " +
-                                  shapes + ")",
-                              "sent",
-                              "to its input " + std::to_string(i) + " " +
-                                  describe(Tensor<T>(input)) +
-                                  (node.scope ? " [made in " + *node.scope + "]" : ""));
+        detail::throw_anomaly(
+            "backward of " + std::string(op_info(node.op).name) + " (tape entry " +
+                std::to_string(node.sequence) + (node.label.empty() ? "" : ", " + node.label) +
+                ", inputs " + shapes + ")",
+            "sent",
+            "to its input " + std::to_string(i) + " " + describe(Tensor<T>(input)) +
+                (node.scope ? " [made in " + *node.scope + "]" : ""));
     }
 }
 
@@ -254,7 +266,8 @@ void BackwardWalk<T>::send_all(const TensorImpl<T>& node, InputGrads<T>& grads,
 // Release: the graph is freed node by node as the walk passes it (unless retain_graph).
 template <class T>
 void BackwardWalk<T>::release(TensorImpl<T>& node) {
-    for (auto& input : node.inputs) input.reset();
+    for (auto& input : node.inputs)
+        input.reset();
     node.saved = Tensor<T>();
     node.freed = true;
 }
@@ -270,7 +283,8 @@ void BackwardWalk<T>::finish() {
     m_done = true;
     // The entries this walk freed die with their tensors; sweeping here keeps a training
     // loop's tape at about one step's worth, even after a huge graph came and went.
-    if (--m_tape.m_walking == 0) m_tape.sweep();
+    if (--m_tape.m_walking == 0)
+        m_tape.sweep();
     for (auto& leaf : m_leaves) {
         Tensor<T> g = std::move(leaf->pending);
         leaf->pending = Tensor<T>();
@@ -286,11 +300,14 @@ void BackwardWalk<T>::finish() {
 // A walk that failed or was dropped midway leaves no pending gradient behind.
 template <class T>
 void BackwardWalk<T>::abandon() {
-    if (m_done) return;
+    if (m_done)
+        return;
     m_done = true;
     --m_tape.m_walking;
-    for (auto& leaf : m_leaves) leaf->pending = Tensor<T>();
-    for (auto& node : m_held) node->pending = Tensor<T>();
+    for (auto& leaf : m_leaves)
+        leaf->pending = Tensor<T>();
+    for (auto& node : m_held)
+        node->pending = Tensor<T>();
     m_leaves.clear();
     m_held.clear();
 }
@@ -300,7 +317,8 @@ std::vector<Tensor<T>> BackwardWalk<T>::wanted_grads() const {
     std::vector<Tensor<T>> grads = m_wanted_grads;
     if (m_wanted)
         for (std::size_t i = 0; i < grads.size(); ++i)
-            if (!grads[i].defined()) grads[i] = Tensor<T>::zeros((*m_wanted)[i].shape());
+            if (!grads[i].defined())
+                grads[i] = Tensor<T>::zeros((*m_wanted)[i].shape());
     return grads;
 }
 

@@ -13,15 +13,17 @@ TensorImpl<T>::~TensorImpl() {
     // here, in a loop, before they are destroyed.
     std::vector<std::shared_ptr<TensorImpl>> doomed;
     auto take = [&doomed](std::shared_ptr<TensorImpl>& input) {
-        if (input && input.use_count() == 1 && !input->freed &&
-            input->n_inputs > 0) doomed.push_back(std::move(input));
+        if (input && input.use_count() == 1 && !input->freed && input->n_inputs > 0)
+            doomed.push_back(std::move(input));
         input.reset();
     };
-    for (auto& input : inputs) take(input);
+    for (auto& input : inputs)
+        take(input);
     while (!doomed.empty()) {
         std::shared_ptr<TensorImpl> node = std::move(doomed.back());
         doomed.pop_back();
-        for (auto& input : node->inputs) take(input);
+        for (auto& input : node->inputs)
+            take(input);
     }
     kernels::give_buffer_to_cache(value);
 }

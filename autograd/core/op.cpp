@@ -17,15 +17,18 @@ constexpr std::size_t op_count = sizeof(op_table) / sizeof(op_table[0]);
 } // namespace
 
 const OpInfo& op_info(Op op) {
-    if (op == Op::leaf) return leaf_info;
+    if (op == Op::leaf)
+        return leaf_info;
     const auto index = static_cast<std::size_t>(op) - 1;
-    if (index >= op_count) throw Error("op_info: unknown op id " + std::to_string(index + 1));
+    if (index >= op_count)
+        throw Error("op_info: unknown op id " + std::to_string(index + 1));
     return op_table[index];
 }
 
 std::vector<Op> all_ops() {
     std::vector<Op> ops;
-    for (std::size_t i = 1; i <= op_count; ++i) ops.push_back(static_cast<Op>(i));
+    for (std::size_t i = 1; i <= op_count; ++i)
+        ops.push_back(static_cast<Op>(i));
     return ops;
 }
 

@@ -21,7 +21,11 @@ const std::string* intern(const std::string& name) {
 Scope::Scope(const std::string& name) {
     t_scopes.push_back(intern(t_scopes.empty() ? name : *t_scopes.back() + " / " + name));
 }
-Scope::~Scope() { t_scopes.pop_back(); }
-const std::string* current_scope() { return t_scopes.empty() ? nullptr : t_scopes.back(); }
+Scope::~Scope() {
+    t_scopes.pop_back();
+}
+const std::string* current_scope() {
+    return t_scopes.empty() ? nullptr : t_scopes.back();
+}
 
 } // namespace xgrad

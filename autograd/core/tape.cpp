@@ -13,7 +13,8 @@ Tape<T>& Tape<T>::current() {
 template <class T>
 void Tape<T>::record(const std::shared_ptr<TensorImpl<T>>& node) {
     node->sequence = m_next_sequence++;
-    if (m_entries.size() >= m_sweep_at && m_walking == 0) sweep();
+    if (m_entries.size() >= m_sweep_at && m_walking == 0)
+        sweep();
     m_entries.emplace_back(node);
 }
 
@@ -30,7 +31,8 @@ template <class T>
 std::vector<Tensor<T>> Tape<T>::nodes() const {
     std::vector<Tensor<T>> out;
     for (const auto& entry : m_entries)
-        if (auto node = entry.lock()) out.emplace_back(std::move(node));
+        if (auto node = entry.lock())
+            out.emplace_back(std::move(node));
     return out;
 }
 

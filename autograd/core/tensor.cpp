@@ -27,7 +27,8 @@ Tensor<T> Tensor<T>::scalar(T value, bool requires_grad) {
 
 template <class T>
 TensorImpl<T>& Tensor<T>::checked(const char* what) const {
-    if (!m_impl) throw Error(std::string("Tensor::") + what + ": the tensor is undefined");
+    if (!m_impl)
+        throw Error(std::string("Tensor::") + what + ": the tensor is undefined");
     return *m_impl;
 }
 
@@ -83,12 +84,12 @@ template <class T>
 const Array<T>& Tensor<T>::grad() const {
     const auto& impl = checked("grad");
     if (!impl.grad.defined())
-        throw GraphError("grad: " + describe(*this) +
-                         " has no gradient (" +
-                         (impl.requires_grad ? impl.op == Op::leaf
-                                                   ? "backward() has not reached it yet"
-                                                   : "not a leaf: call retain_grad() before backward()"
-                                             : "it does not require grad") +
+        throw GraphError("grad: " + describe(*this) + " has no gradient (" +
+                         (impl.requires_grad
+                              ? impl.op == Op::leaf
+                                    ? "backward() has not reached it yet"
+                                    : "not a leaf: call retain_grad() before backward()"
+                              : "it does not require grad") +
                          ")");
     return impl.grad.value();
 }
@@ -144,7 +145,8 @@ std::vector<Tensor<T>> Tensor<T>::inputs() const {
     const auto& impl = checked("inputs");
     std::vector<Tensor<T>> out;
     for (std::size_t i = 0; i < impl.n_inputs; ++i)
-        if (impl.inputs[i]) out.emplace_back(impl.inputs[i]);
+        if (impl.inputs[i])
+            out.emplace_back(impl.inputs[i]);
     return out;
 }
 template <class T>

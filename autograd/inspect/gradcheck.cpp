@@ -1,9 +1,9 @@
 #include "autograd/inspect/gradcheck.hpp"
 
 #include "autograd/core/error.hpp"
-#include "autograd/ops/ops.hpp"
 #include "autograd/core/grad.hpp"
 #include "autograd/core/grad_mode.hpp"
+#include "autograd/ops/ops.hpp"
 
 #include <cmath>
 #include <random>
@@ -14,11 +14,13 @@ namespace xgrad {
 namespace {
 // sum(y * R): a scalar that every element of y feeds with its own random weight.
 Tensor<double> project(const Tensor<double>& y, unsigned seed) {
-    if (y.size() == 1) return reshape(y, {});
+    if (y.size() == 1)
+        return reshape(y, {});
     std::mt19937 generator(seed);
     std::uniform_real_distribution<double> weight(0.5, 1.5);
     Array<double> R = Array<double>::from_shape(y.shape());
-    for (double& r : R) r = weight(generator);
+    for (double& r : R)
+        r = weight(generator);
     return sum(mul(y, Tensor<double>(std::move(R))));
 }
 } // namespace
@@ -26,17 +28,20 @@ Tensor<double> project(const Tensor<double>& y, unsigned seed) {
 GradcheckResult gradcheck(const DifferentiableFunction& f, const std::vector<Array<double>>& inputs,
                           const GradcheckOptions& options) {
     std::vector<Tensor<double>> leaves;
-    for (const auto& value : inputs) leaves.emplace_back(value, true);
+    for (const auto& value : inputs)
+        leaves.emplace_back(value, true);
     const Tensor<double> output = f(leaves);
     if (!output.requires_grad())
         throw GraphError("gradcheck: the function's output " + describe(output) +
                          " does not depend on its inputs through recorded ops");
-    const std::vector<Tensor<double>> analytic = grad<double>({project(output, options.seed)}, leaves);
+    const std::vector<Tensor<double>> analytic =
+        grad<double>({project(output, options.seed)}, leaves);
 
     auto loss_at = [&](const std::vector<Array<double>>& values) {
         NoGrad no_grad;
         std::vector<Tensor<double>> args;
-        for (const auto& value : values) args.emplace_back(value);
+        for (const auto& value : values)
+            args.emplace_back(value);
         return project(f(args), options.seed).item();
     };
 
@@ -83,10 +88,10 @@ std::string GradcheckResult::report() const {
     out.precision(3);
     for (std::size_t i = 0; i < inputs.size(); ++i) {
         const auto& c = inputs[i];
-        out << "input " << i << ": relative difference " << std::scientific
-            << c.relative_difference << (c.passed ? " < " : " >= ") << threshold
-            << (c.passed ? " pass" : " FAIL") << "; worst entry " << c.worst_entry
-            << ": autodiff " << c.analytic << " vs numeric " << c.numeric << '\n';
+        out << "input " << i << ": relative difference " << std::scientific << c.relative_difference
+            << (c.passed ? " < " : " >= ") << threshold << (c.passed ? " pass" : " FAIL")
+            << "; worst entry " << c.worst_entry << ": autodiff " << c.analytic << " vs numeric "
+            << c.numeric << '\n';
     }
     return out.str();
 }

@@ -18,8 +18,8 @@ struct GradcheckOptions {
 
 /// What gradcheck found for one input.
 struct GradcheckInput {
-    double relative_difference = 0; ///< ||g - g_num|| / (||g|| + ||g_num||), 0 when both vanish
-    std::size_t worst_entry = 0;    ///< flat index of the largest |g - g_num|
+    double relative_difference = 0;   ///< ||g - g_num|| / (||g|| + ||g_num||), 0 when both vanish
+    std::size_t worst_entry = 0;      ///< flat index of the largest |g - g_num|
     double analytic = 0, numeric = 0; ///< g and g_num at that entry
     bool passed = false;
 };

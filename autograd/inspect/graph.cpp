@@ -2,11 +2,11 @@
 #include "autograd/inspect/graph.hpp"
 
 #include "autograd/core/error.hpp"
-#include "autograd/inspect/format.hpp"
-#include "autograd/inspect/text.hpp"
 #include "autograd/core/node.hpp"
 #include "autograd/core/scalar_types.hpp"
+#include "autograd/inspect/format.hpp"
 #include "autograd/inspect/summary.hpp"
+#include "autograd/inspect/text.hpp"
 
 #include <algorithm>
 #include <cmath>

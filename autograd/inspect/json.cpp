@@ -49,20 +49,26 @@ Json summary_json(const Summary& s) {
 // mul_scalar's constant, leaky_relu's slope, clip's lo) and clip's hi "scalar2".
 double schema_scalar(Op op, const OpParams& p) {
     switch (op) {
-    case Op::pow: return p.exponent;
+    case Op::pow:
+        return p.exponent;
     case Op::add_scalar:
-    case Op::mul_scalar: return p.constant;
+    case Op::mul_scalar:
+        return p.constant;
     case Op::leaky_relu:
-    case Op::leaky_relu_grad: return p.slope;
-    case Op::clip: return p.lo;
-    default: return 0;
+    case Op::leaky_relu_grad:
+        return p.slope;
+    case Op::clip:
+        return p.lo;
+    default:
+        return 0;
     }
 }
 
 Json params_json(Op op, const OpParams& p) {
-    return {{"scalar", schema_scalar(op, p)}, {"scalar2", p.hi},       {"axis", p.axis},
-            {"all_axes", p.all_axes},         {"keepdims", p.keepdims}, {"transpose_a", p.transpose_a},
-            {"transpose_b", p.transpose_b}};
+    return {
+        {"scalar", schema_scalar(op, p)}, {"scalar2", p.hi},        {"axis", p.axis},
+        {"all_axes", p.all_axes},         {"keepdims", p.keepdims}, {"transpose_a", p.transpose_a},
+        {"transpose_b", p.transpose_b}};
 }
 
 std::string tensor_id(std::size_t id) {

@@ -21,7 +21,8 @@ constexpr std::size_t max_buffers = 64;
 // the cache off), so a program's memory can be traded for speed without recompiling it.
 std::size_t initial_limit() {
     const char* text = std::getenv("XGRAD_BUFFER_CACHE_MB");
-    if (!text || !*text) return buffer_cache_default_limit;
+    if (!text || !*text)
+        return buffer_cache_default_limit;
     char* end = nullptr;
     const unsigned long long mb = std::strtoull(text, &end, 10);
     if (*end != '\0' || text[0] == '-' || mb > (std::size_t(-1) >> 20)) {
@@ -44,8 +45,10 @@ struct Caches {
 
     template <class T>
     Shelf<T>& shelf() {
-        if constexpr (std::is_same_v<T, float>) return floats;
-        else return doubles;
+        if constexpr (std::is_same_v<T, float>)
+            return floats;
+        else
+            return doubles;
     }
     std::size_t bytes() const { return floats.bytes + doubles.bytes; }
 };
@@ -53,10 +56,13 @@ struct Caches {
 // Tensors can die after this thread's cache did (a static tensor, a tensor destroyed by
 // another thread_local's destructor); they then free their buffers as usual.
 thread_local bool t_caches_gone = false;
-Caches::~Caches() { t_caches_gone = true; }
+Caches::~Caches() {
+    t_caches_gone = true;
+}
 
 Caches* caches() {
-    if (t_caches_gone) return nullptr;
+    if (t_caches_gone)
+        return nullptr;
     thread_local Caches instance;
     return &instance;
 }
@@ -75,8 +81,10 @@ void drop_oldest(Shelf<T>& shelf) {
 // Lets the oldest buffers go (of either dtype, float's first) until within the limit.
 void trim(Caches& c) {
     while (c.bytes() > c.limit) {
-        if (!c.floats.buffers.empty()) drop_oldest(c.floats);
-        else drop_oldest(c.doubles);
+        if (!c.floats.buffers.empty())
+            drop_oldest(c.floats);
+        else
+            drop_oldest(c.doubles);
     }
 }
 
@@ -87,11 +95,13 @@ namespace kernels {
 template <class T>
 std::optional<Array<T>> take_cached_buffer(const Shape& shape, std::size_t size) {
     Caches* c = caches();
-    if (!c || c->limit == 0) return std::nullopt;
+    if (!c || c->limit == 0)
+        return std::nullopt;
     auto& shelf = c->shelf<T>();
     // Newest first: the buffer most recently let go is the likeliest to be in CPU cache.
     for (std::size_t i = shelf.buffers.size(); i-- > 0;) {
-        if (shelf.buffers[i].size() != size) continue;
+        if (shelf.buffers[i].size() != size)
+            continue;
         std::optional<Array<T>> out(std::move(shelf.buffers[i]));
         shelf.buffers.erase(shelf.buffers.begin() + static_cast<std::ptrdiff_t>(i));
         shelf.bytes -= size * sizeof(T);
@@ -106,11 +116,14 @@ std::optional<Array<T>> take_cached_buffer(const Shape& shape, std::size_t size)
 template <class T>
 void give_buffer_to_cache(Array<T>& buffer) {
     const std::size_t bytes = bytes_of(buffer);
-    if (bytes < buffer_cache_min_bytes) return;
+    if (bytes < buffer_cache_min_bytes)
+        return;
     Caches* c = caches();
-    if (!c || bytes > c->limit) return;
+    if (!c || bytes > c->limit)
+        return;
     auto& shelf = c->shelf<T>();
-    if (shelf.buffers.size() == max_buffers) drop_oldest(shelf);
+    if (shelf.buffers.size() == max_buffers)
+        drop_oldest(shelf);
     shelf.buffers.push_back(std::move(buffer));
     shelf.bytes += bytes;
     trim(*c);

@@ -16,7 +16,8 @@ inline Array<T> map(const Array<T>& x, F f) {
     const T* in = x.data();
     T* o = out.data();
     const std::size_t n = x.size();
-    for (std::size_t i = 0; i < n; ++i) o[i] = f(in[i]);
+    for (std::size_t i = 0; i < n; ++i)
+        o[i] = f(in[i]);
     return out;
 }
 
@@ -28,7 +29,8 @@ inline Array<T> zip(const Array<T>& a, const Array<T>& b, F f) {
     const T* pb = b.data();
     T* o = out.data();
     const std::size_t n = a.size();
-    for (std::size_t i = 0; i < n; ++i) o[i] = f(pa[i], pb[i]);
+    for (std::size_t i = 0; i < n; ++i)
+        o[i] = f(pa[i], pb[i]);
     return out;
 }
 
@@ -38,7 +40,8 @@ inline Array<T> zip(const Array<T>& a, const Array<T>& b, F f) {
 // times slower per element, handle every other case through `general`.
 template <class T, class F, class General>
 inline Array<T> broadcast_zip(const Array<T>& a, const Array<T>& b, F f, General general) {
-    if (a.shape() == b.shape()) return zip(a, b, f);
+    if (a.shape() == b.shape())
+        return zip(a, b, f);
     if (b.size() == 1 && a.dimension() >= b.dimension() && a.size() > 0) {
         const T s = *b.data();
         return map(a, [f, s](T x) { return f(x, s); });
@@ -58,9 +61,11 @@ inline Array<T> broadcast_zip(const Array<T>& a, const Array<T>& b, F f, General
             T* o = out.data();
             for (std::size_t i = 0; i < n; ++i, o += m)
                 if (column_is_b)
-                    for (std::size_t j = 0; j < m; ++j) o[j] = f(pa[i * m + j], pb[i]);
+                    for (std::size_t j = 0; j < m; ++j)
+                        o[j] = f(pa[i * m + j], pb[i]);
                 else
-                    for (std::size_t j = 0; j < m; ++j) o[j] = f(pa[i], pb[i * m + j]);
+                    for (std::size_t j = 0; j < m; ++j)
+                        o[j] = f(pa[i], pb[i * m + j]);
             return out;
         }
     }

@@ -18,11 +18,13 @@ namespace xgrad::kernels {
 inline void advise_huge_pages(void* p, std::size_t bytes) {
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
     constexpr std::uintptr_t huge = std::uintptr_t(2) << 20;
-    if (bytes < 2 * huge) return;
+    if (bytes < 2 * huge)
+        return;
     const auto start = reinterpret_cast<std::uintptr_t>(p);
     const std::uintptr_t begin = (start + huge - 1) & ~(huge - 1);
     const std::uintptr_t end = (start + bytes) & ~(huge - 1);
-    if (end > begin) ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+    if (end > begin)
+        ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
 #else
     (void)p;
     (void)bytes;

@@ -5,8 +5,8 @@
 #include "autograd/ops/ops.hpp"
 
 #include "autograd/core/error.hpp"
-#include "autograd/core/node.hpp"
 #include "autograd/core/grad_mode.hpp"
+#include "autograd/core/node.hpp"
 #include "autograd/kernels/elementwise.hpp"
 #include "autograd/kernels/stable_math.hpp"
 #include "autograd/ops/record.hpp"
@@ -73,7 +73,8 @@ template <class T>
 Tensor<T> softplus(const Tensor<T>& x) {
     detail::require_defined(Op::softplus, x, "input");
     // log(1 + e^v) = max(v, 0) + log1p(e^-|v|): e^-|v| <= 1 never overflows (v = +-1000).
-    Array<T> out = map(x.value(), [](T v) { return std::max(v, T(0)) + std::log1p(std::exp(-std::abs(v))); });
+    Array<T> out =
+        map(x.value(), [](T v) { return std::max(v, T(0)) + std::log1p(std::exp(-std::abs(v))); });
     auto rule = [](const BackwardContext<T>& c) -> InputGrads<T> {
         return {mul(c.grad, sigmoid(c.input(0)))}; // dX = G * e^X / (1 + e^X) = G * sigmoid(X)
     };

@@ -184,7 +184,7 @@ namespace {
 template <class T>
 Tensor<T> winner_share(const Tensor<T>& a, const Tensor<T>& b, bool larger_wins) {
     Array<T> share = larger_wins ? Array<T>(xt::cast<T>(a.value() > b.value()))
-                                  : Array<T>(xt::cast<T>(a.value() < b.value()));
+                                 : Array<T>(xt::cast<T>(a.value() < b.value()));
     share += T(0.5) * xt::cast<T>(xt::equal(a.value(), b.value()));
     return constant(std::move(share));
 }

@@ -34,10 +34,10 @@ Tensor<T> matmul(const Tensor<T>& a, const Tensor<T>& b, bool transpose_a, bool 
     const std::size_t kb = transpose_b ? b.shape()[1] : b.shape()[0];
     const std::size_t n = transpose_b ? b.shape()[0] : b.shape()[1];
     if (k != kb)
-        throw ShapeError(detail::in_scope(
-            "matmul: inner dimensions differ: " + describe(a) + (transpose_a ? "^T" : "") +
-            " @ " + describe(b) + (transpose_b ? "^T" : "") + ": " + std::to_string(k) +
-            " != " + std::to_string(kb)));
+        throw ShapeError(detail::in_scope("matmul: inner dimensions differ: " + describe(a) +
+                                          (transpose_a ? "^T" : "") + " @ " + describe(b) +
+                                          (transpose_b ? "^T" : "") + ": " + std::to_string(k) +
+                                          " != " + std::to_string(kb)));
     Array<T> out = kernels::new_array<T>({m, n});
     kernels::product(a.value(), transpose_a, b.value(), transpose_b, T(0), out);
     OpParams params;
@@ -49,8 +49,10 @@ Tensor<T> matmul(const Tensor<T>& a, const Tensor<T>& b, bool transpose_a, bool 
         const bool tx = c.params().transpose_a, ty = c.params().transpose_b;
         const Tensor<T> X = c.input(0), Y = c.input(1), &G = c.grad;
         Tensor<T> dX, dY;
-        if (c.needs(0)) dX = tx ? matmul(Y, G, ty, true) : matmul(G, Y, false, !ty);
-        if (c.needs(1)) dY = ty ? matmul(G, X, true, tx) : matmul(X, G, !tx, false);
+        if (c.needs(0))
+            dX = tx ? matmul(Y, G, ty, true) : matmul(G, Y, false, !ty);
+        if (c.needs(1))
+            dY = ty ? matmul(G, X, true, tx) : matmul(X, G, !tx, false);
         return {dX, dY};
     };
     return make_result<T>(Op::matmul, std::move(out), {&a, &b}, rule, params);

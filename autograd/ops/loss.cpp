@@ -2,8 +2,8 @@
 #include "autograd/ops/ops.hpp"
 
 #include "autograd/core/error.hpp"
-#include "autograd/core/node.hpp"
 #include "autograd/core/grad_mode.hpp"
+#include "autograd/core/node.hpp"
 #include "autograd/kernels/cross_entropy.hpp"
 #include "autograd/kernels/new_array.hpp"
 #include "autograd/kernels/reduce.hpp"
@@ -32,7 +32,8 @@ Tensor<T> softmax(const Tensor<T>& x, int axis) {
     const OpParams params = axis_param(Op::softmax, x, axis);
     const auto ax = static_cast<std::size_t>(params.axis);
     Array<T> e = xt::exp(kernels::minus_max(x.value(), ax));
-    if (e.size() > 0) e /= kernels::sum_keepdims(e, ax);
+    if (e.size() > 0)
+        e /= kernels::sum_keepdims(e, ax);
     auto rule = [](const BackwardContext<T>& c) -> InputGrads<T> {
         // dX = A * (G - sum(G * A, axis)): the Jacobian diag(A) - A A^T
         const Tensor<T>& A = c.output;
@@ -67,18 +68,20 @@ Tensor<T> binary_cross_entropy_with_logits(const Tensor<T>& logits, const Tensor
     detail::require_defined(Op::bce_with_logits, targets, "targets");
     // No broadcasting here: (1, m) labels against (m, 1) logits would silently make (m, m).
     if (logits.shape() != targets.shape())
-        throw ShapeError(detail::in_scope(
-            "binary_cross_entropy_with_logits: logits " + describe(logits) + " and targets " +
-            describe(targets) + " must have the same shape"));
+        throw ShapeError(detail::in_scope("binary_cross_entropy_with_logits: logits " +
+                                          describe(logits) + " and targets " + describe(targets) +
+                                          " must have the same shape"));
     if (logits.size() == 0)
         throw ShapeError(detail::in_scope("binary_cross_entropy_with_logits: no examples in " +
                                           describe(logits)));
     // When a backward will follow, the forward keeps sigmoid(Z) for it.
     const bool recording = grad_enabled() && logits.requires_grad();
     std::optional<Array<T>> sigmoid_z;
-    if (recording) sigmoid_z = kernels::new_array<T>(logits.shape());
-    const T total = kernels::cross_entropy_sum(logits.value().data(), targets.value().data(),
-                                               logits.size(), recording ? sigmoid_z->data() : nullptr);
+    if (recording)
+        sigmoid_z = kernels::new_array<T>(logits.shape());
+    const T total =
+        kernels::cross_entropy_sum(logits.value().data(), targets.value().data(), logits.size(),
+                                   recording ? sigmoid_z->data() : nullptr);
     auto rule = [](const BackwardContext<T>& c) -> InputGrads<T> {
         // dZ = G * (sigmoid(Z) - Y) / n, dY = -G * Z / n
         const Tensor<T> Z = c.input(0), Y = c.input(1);
@@ -87,16 +90,17 @@ Tensor<T> binary_cross_entropy_with_logits(const Tensor<T>& logits, const Tensor
         if (c.needs(0) && !grad_enabled() && c.node.saved.defined()) {
             // A plain backward records nothing: one loop instead of four ops.
             Array<T> dZ = kernels::new_array<T>(Z.shape());
-            kernels::cross_entropy_dZ(c.grad.item(), c.node.saved.value().data(),
-                                      Y.value().data(), scale, dZ.size(), dZ.data());
+            kernels::cross_entropy_dZ(c.grad.item(), c.node.saved.value().data(), Y.value().data(),
+                                      scale, dZ.size(), dZ.data());
             return {detail::constant(std::move(dZ)), dY};
         }
         return {c.needs(0) ? mul(c.grad, mul_scalar(sub(sigmoid(Z), Y), scale)) : Tensor<T>(), dY};
     };
-    Tensor<T> loss = make_result<T>(Op::bce_with_logits,
-                                    Array<T>(total / static_cast<T>(logits.size())),
-                                    {&logits, &targets}, rule);
-    if (recording) loss.impl()->saved = detail::constant(std::move(*sigmoid_z));
+    Tensor<T> loss =
+        make_result<T>(Op::bce_with_logits, Array<T>(total / static_cast<T>(logits.size())),
+                       {&logits, &targets}, rule);
+    if (recording)
+        loss.impl()->saved = detail::constant(std::move(*sigmoid_z));
     return loss;
 }
 template Tensor<float> binary_cross_entropy_with_logits(const Tensor<float>&, const Tensor<float>&);

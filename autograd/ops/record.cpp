@@ -14,17 +14,20 @@ Tensor<T> make_result(Op op, Array<T>&& value, std::initializer_list<const Tenso
                       BackwardFn<T> backward, const OpParams& params) {
     bool needs_grad = false;
     if (grad_enabled())
-        for (const Tensor<T>* in : inputs) needs_grad = needs_grad || in->requires_grad();
+        for (const Tensor<T>* in : inputs)
+            needs_grad = needs_grad || in->requires_grad();
     auto impl = std::make_shared<TensorImpl<T>>(std::move(value));
     if (anomaly_detection_enabled() && !all_finite(impl->value)) {
         std::string shapes;
-        for (const Tensor<T>* in : inputs) shapes += (shapes.empty() ? "" : ", ") + describe(*in);
+        for (const Tensor<T>* in : inputs)
+            shapes += (shapes.empty() ? "" : ", ") + describe(*in);
         throw_anomaly(op_info(op).name, "produced",
-                      in_scope("in its output " + to_string(impl->value.shape()) +
-                               " from inputs " + shapes + " (tape position " +
+                      in_scope("in its output " + to_string(impl->value.shape()) + " from inputs " +
+                               shapes + " (tape position " +
                                std::to_string(Tape<T>::current().next_sequence()) + ")"));
     }
-    if (!needs_grad) return Tensor<T>(std::move(impl));
+    if (!needs_grad)
+        return Tensor<T>(std::move(impl));
     impl->requires_grad = true;
     impl->op = op;
     impl->backward = backward;
@@ -42,8 +45,8 @@ Tensor<T> make_result(Op op, Array<T>&& value, std::initializer_list<const Tenso
     return Tensor<T>(std::move(impl));
 }
 
-#define XGRAD_INSTANTIATE(T)                                                                      \
-    template Tensor<T> make_result(Op, Array<T>&&, std::initializer_list<const Tensor<T>*>,       \
+#define XGRAD_INSTANTIATE(T)                                                                       \
+    template Tensor<T> make_result(Op, Array<T>&&, std::initializer_list<const Tensor<T>*>,        \
                                    BackwardFn<T>, const OpParams&);
 XGRAD_FOR_EACH_SCALAR(XGRAD_INSTANTIATE)
 #undef XGRAD_INSTANTIATE

@@ -17,7 +17,8 @@ using detail::make_result;
 
 namespace {
 Shape keepdims_shape(const Shape& input, const OpParams& p) {
-    if (p.all_axes) return Shape(input.size(), 1);
+    if (p.all_axes)
+        return Shape(input.size(), 1);
     return detail::reduced_shape(input, static_cast<std::size_t>(p.axis), true);
 }
 
@@ -32,26 +33,27 @@ Tensor<T> spread(const BackwardContext<T>& c, T scale) {
 
 template <class T>
 Tensor<T> reduce(Op op, const Tensor<T>& x, const OpParams& params, bool average) {
-    const T count = static_cast<T>(params.all_axes ? x.size()
-                                                   : x.shape()[static_cast<std::size_t>(params.axis)]);
+    const T count = static_cast<T>(
+        params.all_axes ? x.size() : x.shape()[static_cast<std::size_t>(params.axis)]);
     Array<T> out = params.all_axes
                        ? Array<T>(kernels::sum_all(x.value()))
-                       : kernels::sum_axes(x.value(), {static_cast<std::size_t>(params.axis)},
-                                           detail::reduced_shape(
-                                               x.shape(), static_cast<std::size_t>(params.axis),
-                                               params.keepdims));
-    if (average) out /= count; // mean of an empty axis is NaN, as numpy's
+                       : kernels::sum_axes(
+                             x.value(), {static_cast<std::size_t>(params.axis)},
+                             detail::reduced_shape(x.shape(), static_cast<std::size_t>(params.axis),
+                                                   params.keepdims));
+    if (average)
+        out /= count; // mean of an empty axis is NaN, as numpy's
     auto backward = average ? +[](const BackwardContext<T>& c) -> InputGrads<T> {
         const Shape& in = c.node.input_shapes[0];
-        const std::size_t n = c.params().all_axes
-                                  ? std::accumulate(in.begin(), in.end(), std::size_t(1),
-                                                    std::multiplies<>())
-                                  : in[static_cast<std::size_t>(c.params().axis)];
+        const std::size_t n =
+            c.params().all_axes
+                ? std::accumulate(in.begin(), in.end(), std::size_t(1), std::multiplies<>())
+                : in[static_cast<std::size_t>(c.params().axis)];
         return {spread(c, T(1) / static_cast<T>(n))}; // dX = G broadcast to X's shape / n
     }
-                            : +[](const BackwardContext<T>& c) -> InputGrads<T> {
-                                  return {spread(c, T(1))}; // dX = G broadcast to X's shape
-                              };
+    : +[](const BackwardContext<T>& c) -> InputGrads<T> {
+          return {spread(c, T(1))}; // dX = G broadcast to X's shape
+      };
     return make_result<T>(op, std::move(out), {&x}, backward, params);
 }
 
@@ -74,10 +76,12 @@ OpParams all_params(Op op, const Tensor<T>& x) {
 
 // Whether `from` broadcasts to `to` under numpy's rules.
 bool broadcastable(const Shape& from, const Shape& to) {
-    if (from.size() > to.size()) return false;
+    if (from.size() > to.size())
+        return false;
     const std::size_t lead = to.size() - from.size();
     for (std::size_t i = 0; i < from.size(); ++i)
-        if (from[i] != 1 && from[i] != to[lead + i]) return false;
+        if (from[i] != 1 && from[i] != to[lead + i])
+            return false;
     return true;
 }
 } // namespace
@@ -111,13 +115,14 @@ template <class T>
 Tensor<T> sum_to(const Tensor<T>& x, const Shape& shape) {
     detail::require_defined(Op::sum_to, x, "input");
     if (!broadcastable(shape, x.shape()))
-        throw ShapeError(detail::in_scope("sum_to: cannot sum " + describe(x) + " down to " +
-                                          to_string(shape)));
+        throw ShapeError(
+            detail::in_scope("sum_to: cannot sum " + describe(x) + " down to " + to_string(shape)));
     // Sum the leading axes the target lacks and the axes where it has extent 1.
     const std::size_t lead = x.dim() - shape.size();
     std::vector<std::size_t> axes;
     for (std::size_t i = 0; i < x.dim(); ++i)
-        if (i < lead || (shape[i - lead] == 1 && x.shape()[i] != 1)) axes.push_back(i);
+        if (i < lead || (shape[i - lead] == 1 && x.shape()[i] != 1))
+            axes.push_back(i);
     Array<T> out = axes.empty() ? x.value() : kernels::sum_axes(x.value(), axes, shape);
     out.reshape(shape);
     auto rule = [](const BackwardContext<T>& c) -> InputGrads<T> {
@@ -133,8 +138,8 @@ template <class T>
 Tensor<T> broadcast_to(const Tensor<T>& x, const Shape& shape) {
     detail::require_defined(Op::broadcast_to, x, "input");
     if (!broadcastable(x.shape(), shape))
-        throw ShapeError(detail::in_scope("broadcast_to: cannot broadcast " + describe(x) +
-                                          " to " + to_string(shape)));
+        throw ShapeError(detail::in_scope("broadcast_to: cannot broadcast " + describe(x) + " to " +
+                                          to_string(shape)));
     Array<T> out = xt::broadcast(x.value(), shape);
     auto rule = [](const BackwardContext<T>& c) -> InputGrads<T> {
         // dX = sum_to(G, X's shape): the copies of one element add up
@@ -163,10 +168,9 @@ Tensor<T> reshape(const Tensor<T>& x, const Shape& shape) {
     const std::size_t n =
         std::accumulate(shape.begin(), shape.end(), std::size_t(1), std::multiplies<>());
     if (n != x.size())
-        throw ShapeError(detail::in_scope("reshape: cannot reshape " + describe(x) + " (" +
-                                          std::to_string(x.size()) + " elements) to " +
-                                          to_string(shape) + " (" + std::to_string(n) +
-                                          " elements)"));
+        throw ShapeError(detail::in_scope(
+            "reshape: cannot reshape " + describe(x) + " (" + std::to_string(x.size()) +
+            " elements) to " + to_string(shape) + " (" + std::to_string(n) + " elements)"));
     Array<T> out = x.value();
     out.reshape(shape);
     auto rule = [](const BackwardContext<T>& c) -> InputGrads<T> {

@@ -20,7 +20,8 @@ Shape broadcast_shape(Op op, const Tensor<T>& a, const Tensor<T>& b) {
     require_defined(op, b, "second input");
     const Shape& sa = a.shape();
     const Shape& sb = b.shape();
-    if (sa == sb) return sa;
+    if (sa == sb)
+        return sa;
     const std::size_t rank = std::max(sa.size(), sb.size());
     Shape out(rank, 1);
     for (std::size_t i = 0; i < rank; ++i) {
@@ -29,8 +30,8 @@ Shape broadcast_shape(Op op, const Tensor<T>& a, const Tensor<T>& b) {
         if (da != db && da != 1 && db != 1)
             throw ShapeError(in_scope(std::string(op_info(op).name) + ": cannot broadcast " +
                                       describe(a) + " with " + describe(b) + ": axis " +
-                                      std::to_string(i) + " has " + std::to_string(da) +
-                                      " vs " + std::to_string(db)));
+                                      std::to_string(i) + " has " + std::to_string(da) + " vs " +
+                                      std::to_string(db)));
         out[i] = da == 1 ? db : da;
     }
     return out;
@@ -40,9 +41,9 @@ template <class T>
 std::size_t checked_axis(Op op, const Tensor<T>& x, int axis) {
     const int rank = static_cast<int>(x.dim());
     if (axis < -rank || axis >= rank)
-        throw ShapeError(in_scope(std::string(op_info(op).name) + ": axis " +
-                                  std::to_string(axis) + " is out of range for " + describe(x) +
-                                  " of rank " + std::to_string(rank)));
+        throw ShapeError(in_scope(std::string(op_info(op).name) + ": axis " + std::to_string(axis) +
+                                  " is out of range for " + describe(x) + " of rank " +
+                                  std::to_string(rank)));
     return static_cast<std::size_t>(axis < 0 ? axis + rank : axis);
 }
 
@@ -57,9 +58,9 @@ Shape reduced_shape(const Shape& shape, std::size_t axis, bool keepdims) {
     return out;
 }
 
-#define XGRAD_INSTANTIATE(T)                                                                      \
-    template void require_defined(Op, const Tensor<T>&, const char*);                             \
-    template Shape broadcast_shape(Op, const Tensor<T>&, const Tensor<T>&);                       \
+#define XGRAD_INSTANTIATE(T)                                                                       \
+    template void require_defined(Op, const Tensor<T>&, const char*);                              \
+    template Shape broadcast_shape(Op, const Tensor<T>&, const Tensor<T>&);                        \
     template std::size_t checked_axis(Op, const Tensor<T>&, int);
 XGRAD_FOR_EACH_SCALAR(XGRAD_INSTANTIATE)
 #undef XGRAD_INSTANTIATE

@@ -520,7 +520,8 @@ void update_parameters(Parameters<T>& parameters, const Grads<T>& grads, T learn
         } catch (const std::invalid_argument& e) {
             detail::rethrow_in_layer(where, l, e);
         }
-        // parameters["W" + str(l)] = parameters["W" + str(l)] - learning_rate * grads["dW" + str(l)]
+        // parameters["W" + str(l)] = parameters["W" + str(l)] - learning_rate * grads["dW" +
+        // str(l)]
         parameters.W[l] = parameters.W[l] - learning_rate * grads.dW[l];
         parameters.b[l] = parameters.b[l] - learning_rate * grads.db[l];
     }

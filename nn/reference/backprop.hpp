@@ -1,7 +1,8 @@
 #pragma once
 // The course's hand-written forward and backward propagation (Deep Learning Specialization,
 // course 1, week 4, "Building your deep neural network: step by step"), as a reference that is
-// independent of the engine: it depends on xtensor and xtensor-blas only, never on autograd/ or nn/.
+// independent of the engine: it depends on xtensor and xtensor-blas only, never on autograd/ or
+// nn/.
 //
 // Notation as in the course: one column per example. X is (n_x, m), W[l] is (n_l, n_{l-1}),
 // b[l] is (n_l, 1) and is broadcast over the columns.

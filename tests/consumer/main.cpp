@@ -1,10 +1,10 @@
 // Uses each installed library once: the engine (a gradient), nn (a model and Adam),
 // io (a .npy round trip), checkpoint, plot, and the reference backprop.
 #include <autograd/autograd.hpp>
-#include <nn/nn.hpp>
-#include <nn/reference/backprop.hpp>
 #include <checkpoint/checkpoint.hpp>
 #include <io/npy.hpp>
+#include <nn/nn.hpp>
+#include <nn/reference/backprop.hpp>
 #include <plot/plot.hpp>
 
 #include <cstdio>

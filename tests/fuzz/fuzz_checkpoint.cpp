@@ -6,8 +6,8 @@
 // shape checks see the bytes rather than the CRC check refusing them all. Then the loaders
 // run: read_checkpoint_info, load_checkpoint into a matching model and Adam, and
 // load_checkpoint_model. A FileError naming the file is the only acceptable failure.
-#include "fuzz_support.hpp"
 #include "checkpoint/checkpoint.hpp"
+#include "fuzz_support.hpp"
 
 #include <zlib.h>
 
@@ -61,10 +61,12 @@ struct Fixture {
     void replace_array(const std::string& file, const std::uint8_t* data, std::size_t size) {
         put(version + "/" + file, data, size);
         const auto crc = crc32(0L, data, static_cast<uInt>(size));
-        const std::regex record("(\\{\"name\": \"" + file +
-                                "\", \"shape\": \\[[^\\]]*\\], \"bytes\": )[0-9]+(, \"crc32\": )[0-9]+");
+        const std::regex record(
+            "(\\{\"name\": \"" + file +
+            "\", \"shape\": \\[[^\\]]*\\], \"bytes\": )[0-9]+(, \"crc32\": )[0-9]+");
         std::smatch match;
-        if (!std::regex_search(manifest, match, record)) std::abort(); // the harness is wrong
+        if (!std::regex_search(manifest, match, record))
+            std::abort(); // the harness is wrong
         const std::string m = match.prefix().str() + match[1].str() + std::to_string(size) +
                               match[2].str() + std::to_string(crc) + match.suffix().str();
         put(version + "/manifest.json", reinterpret_cast<const std::uint8_t*>(m.data()), m.size());
@@ -74,16 +76,21 @@ struct Fixture {
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    if (size == 0) return 0;
+    if (size == 0)
+        return 0;
     Fixture& f = Fixture::instance();
     f.reset();
     const std::uint8_t mode = data[0] % 4;
     ++data;
     --size;
-    if (mode == 0) Fixture::put(f.version + "/manifest.json", data, size);
-    if (mode == 1) Fixture::put(f.dir + "/CURRENT", data, size);
-    if (mode == 2) f.replace_array("W1.npy", data, size);
-    if (mode == 3) f.replace_array("t.npy", data, size);
+    if (mode == 0)
+        Fixture::put(f.version + "/manifest.json", data, size);
+    if (mode == 1)
+        Fixture::put(f.dir + "/CURRENT", data, size);
+    if (mode == 2)
+        f.replace_array("W1.npy", data, size);
+    if (mode == 3)
+        f.replace_array("t.npy", data, size);
 
     fuzz::expect_file_errors_only(f.dir, [&] { checkpoint::read_checkpoint_info(f.dir); });
     fuzz::expect_file_errors_only(f.dir, [&] {

@@ -40,9 +40,11 @@ void show(const char* what, const Tensor<T>& t) {
 template <class T>
 Tensor<T> make_leaf(FuzzedDataProvider& in) {
     Array<T> value = Array<T>::from_shape(pick_shape(in));
-    for (T& v : value) v = pick_value<T>(in);
+    for (T& v : value)
+        v = pick_value<T>(in);
     Tensor<T> leaf(std::move(value), in.ConsumeBool());
-    if (in.ConsumeBool()) leaf.label("leaf");
+    if (in.ConsumeBool())
+        leaf.label("leaf");
     return leaf;
 }
 
@@ -73,7 +75,8 @@ void run_backward(FuzzedDataProvider& in, const std::vector<Tensor<T>>& pool) {
     const Tensor<T>& out = operand(in, pool);
     if (!out.requires_grad()) {
         // Refused with a GraphError: exercise the message path too.
-        if (in.ConsumeBool()) out.backward();
+        if (in.ConsumeBool())
+            out.backward();
         return;
     }
     BackwardOptions options;
@@ -83,24 +86,30 @@ void run_backward(FuzzedDataProvider& in, const std::vector<Tensor<T>>& pool) {
     // Known limitation, as in PyTorch: with create_graph, every retained intermediate .grad
     // is a recorded graph that can lead back to its own node (d(x*x)/dx = 2x), a cycle the
     // caller cannot break for nodes it holds no handle to. Reported; not fuzzed.
-    if (options.create_graph) options.retain_grads = false;
+    if (options.create_graph)
+        options.retain_grads = false;
     const int how = in.ConsumeIntegralInRange<int>(0, 3);
     if (trace)
-        std::fprintf(stderr, "backward %d from %s retain_graph=%d create_graph=%d retain_grads=%d\n",
-                     how, to_string(out.shape()).c_str(), int(options.retain_graph),
+        std::fprintf(stderr,
+                     "backward %d from %s retain_graph=%d create_graph=%d retain_grads=%d\n", how,
+                     to_string(out.shape()).c_str(), int(options.retain_graph),
                      int(options.create_graph), int(options.retain_grads));
     switch (how) {
-    case 0: out.backward(options); break; // refused unless out has one element
+    case 0:
+        out.backward(options);
+        break; // refused unless out has one element
     case 1: {
         Array<T> seed = Array<T>::from_shape(in.ConsumeBool() ? out.shape() : pick_shape(in));
-        for (T& v : seed) v = pick_value<T>(in);
+        for (T& v : seed)
+            v = pick_value<T>(in);
         out.backward(seed, options);
         break;
     }
     case 2: {
         std::vector<Tensor<T>> inputs;
         for (const Tensor<T>& t : pool)
-            if (t.requires_grad() && in.ConsumeBool()) inputs.push_back(t);
+            if (t.requires_grad() && in.ConsumeBool())
+                inputs.push_back(t);
         std::vector<Tensor<T>> grads =
             grad({sum(out)}, inputs, {}, options.retain_graph, options.create_graph);
         // Double backward through the first gradient when it was recorded.
@@ -112,14 +121,17 @@ void run_backward(FuzzedDataProvider& in, const std::vector<Tensor<T>>& pool) {
         BackwardWalk<T> walk({sum(out)}, {}, options);
         BackwardStep<T> step;
         while (walk.step(in.ConsumeBool() ? &step : nullptr)) {
-            if (in.ConsumeIntegralInRange<int>(0, 15) == 0) break; // abandoned midway
+            if (in.ConsumeIntegralInRange<int>(0, 15) == 0)
+                break; // abandoned midway
         }
         break;
     }
     }
     for (const Tensor<T>& t : pool)
-        if (t.has_grad()) (void)t.grad();
-    if (in.ConsumeBool()) sum(out).backward(); // again: fine, or a GraphError if freed
+        if (t.has_grad())
+            (void)t.grad();
+    if (in.ConsumeBool())
+        sum(out).backward(); // again: fine, or a GraphError if freed
 }
 
 template <class T>
@@ -135,7 +147,8 @@ void fuzz(FuzzedDataProvider& in) {
 
     const bool anomaly = in.ConsumeIntegralInRange<int>(0, 3) == 0;
     std::unique_ptr<DetectAnomaly> detect;
-    if (anomaly) detect = std::make_unique<DetectAnomaly>();
+    if (anomaly)
+        detect = std::make_unique<DetectAnomaly>();
     for (std::size_t k = 0; k < max_ops && in.remaining_bytes() > 0; ++k) {
         try {
             const int mode = in.ConsumeIntegralInRange<int>(0, 7);
@@ -150,11 +163,13 @@ void fuzz(FuzzedDataProvider& in) {
             } else {
                 Tensor<T> t = apply_op(in, pool);
                 show("made", t);
-                if (in.ConsumeBool() && !t.is_leaf()) t.retain_grad();
+                if (in.ConsumeBool() && !t.is_leaf())
+                    t.retain_grad();
                 pool.push_back(t);
             }
         } catch (const Error& e) {
-            if (trace) std::fprintf(stderr, "  refused: %s\n", e.what());
+            if (trace)
+                std::fprintf(stderr, "  refused: %s\n", e.what());
             // A refused op: the message is the product; the graph carries on.
         }
     }
@@ -165,7 +180,8 @@ void fuzz(FuzzedDataProvider& in) {
     // A gradient recorded under create_graph refers back to the graph it came from, so a
     // tensor's .grad can keep that tensor alive: a cycle, as in PyTorch, which documents
     // resetting .grad after use. Do so, so that any other leak is still a finding.
-    for (Tensor<T>& t : pool) t.zero_grad();
+    for (Tensor<T>& t : pool)
+        t.zero_grad();
 }
 
 } // namespace

@@ -12,7 +12,8 @@ using namespace xgrad;
 namespace {
 void check(const io::IdxArray& a) {
     std::size_t n = 1;
-    for (std::size_t d : a.dims) n *= d;
+    for (std::size_t d : a.dims)
+        n *= d;
     if (a.bytes.size() != n) {
         std::fprintf(stderr, "read_idx returned %zu bytes, dims say %zu\n", a.bytes.size(), n);
         std::abort();

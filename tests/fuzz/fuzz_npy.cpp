@@ -15,7 +15,8 @@ void read_as(const std::string& path) {
     const Array<T> a = io::load_npy<T>(path);
     const io::NpyHeader h = io::read_npy_header(path);
     std::size_t n = 1;
-    for (std::size_t d : h.shape) n *= d;
+    for (std::size_t d : h.shape)
+        n *= d;
     if (a.size() != n || a.dimension() != h.shape.size()) {
         std::fprintf(stderr, "load_npy returned %zu elements, header says %zu\n", a.size(), n);
         std::abort();

@@ -23,7 +23,8 @@ inline std::string write_temp(const std::uint8_t* data, std::size_t size,
     static std::set<std::string> made;
     static const bool registered = [] {
         std::atexit([] {
-            for (const std::string& p : made) std::remove(p.c_str());
+            for (const std::string& p : made)
+                std::remove(p.c_str());
         });
         return true;
     }();
