@@ -282,11 +282,17 @@ int run_check(const Flags& flags) {
         Y = shape_labels(io::load_npy<double>(flags.text("Y")), *model, X.shape()[1],
                          flags.text("Y"));
         if (Y.shape() != Shape{model->layer_dims().back(), X.shape()[1]})
-            throw io::FileError(flags.text("Y"), "Y has shape " + xgrad::to_string(Y.shape()) +
-                                                     " but the network's "
-                                                     "output for X is (" +
-                                                     std::to_string(model->layer_dims().back()) +
-                                                     ", " + std::to_string(X.shape()[1]) + ")");
+            throw io::FileError(flags.text("Y"),
+                                "Y has shape " + xgrad::to_string(Y.shape()) +
+                                    " but the network's "
+                                    "output for X is (" +
+                                    std::to_string(model->layer_dims().back()) + ", " +
+                                    std::to_string(X.shape()[1]) +
+                                    "): one column per example, like X" +
+                                    (Y.dimension() == 2 && Y.shape()[0] == X.shape()[1] &&
+                                             Y.shape()[1] == model->layer_dims().back()
+                                         ? " (yours is transposed: save Y.T)"
+                                         : ""));
         if (model->activation(model->L()) == nn::Activation::sigmoid)
             nn::check_binary_labels(Y, "Y", flags.text("Y"));
     } else {

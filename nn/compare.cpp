@@ -345,7 +345,12 @@ Difference supplied_difference(const std::string& key, const Arr& autodiff, cons
             d.relative = d.max_abs = std::numeric_limits<double>::quiet_NaN();
             d.worst_index = flat_to_index(yours.shape(), i);
             d.worst_other = yours.data()[i];
-            d.worst_autodiff = std::numeric_limits<double>::quiet_NaN();
+            // autodiff's value at the same place (yours may be the transpose of autodiff's)
+            const bool same_shape = yours.shape() == autodiff.shape();
+            const std::size_t cols = yours.dimension() == 2 ? yours.shape()[1] : 1;
+            d.worst_autodiff = same_shape
+                                   ? autodiff.data()[i]
+                                   : autodiff.data()[(i % cols) * (yours.size() / cols) + i / cols];
             d.note = "yours not finite";
             hint = key + index_string(yours.shape(), i) + " is " + short_number(yours.data()[i]) +
                    ": a division by zero or a log of 0 in your backward? (AL of exactly 0 or 1 "

@@ -245,12 +245,23 @@ TEST_CASE("only some tensors supplied: those are checked, the rest reported not 
 
 TEST_CASE("a NaN in a learner's gradient fails its row at its index") {
     Learner p = learner(9);
+    const double right = p.grads.at("db2")(1, 0);
     p.grads.at("db2")(1, 0) = std::numeric_limits<double>::quiet_NaN();
     const Comparison c = compare_gradients(p.model, p.X, p.Y, p.grads);
     CHECK(c.failing() == std::vector<std::string>{"db2"});
     const CompareRow& row = row_of(c, "db2");
     CHECK(row.manual.worst_index == std::vector<std::size_t>{1, 0});
+    CHECK(row.manual.worst_autodiff == doctest::Approx(right).epsilon(1e-12)); // not nan
     CHECK(contains(row.hint, "db2[1, 0] is nan"));
+
+    // In a transposed dW the NaN's place is read in autodiff's layout.
+    Learner q = learner(9);
+    Array<double> dW1_T = xt::transpose(q.grads.at("dW1"));
+    const double right_T = dW1_T(2, 1);
+    dW1_T(2, 1) = std::numeric_limits<double>::quiet_NaN();
+    q.grads.at("dW1") = dW1_T;
+    const CompareRow& row_T = row_of(compare_gradients(q.model, q.X, q.Y, q.grads), "dW1");
+    CHECK(row_T.manual.worst_autodiff == doctest::Approx(right_T).epsilon(1e-12));
 }
 
 TEST_CASE("supplied gradients of the wrong key or shape are errors naming them") {
