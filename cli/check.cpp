@@ -265,6 +265,24 @@ int run_check(const Flags& flags) {
             nn::check_not_rank1(value, "(n_l, n_{l-1})", false, key, path);
             nn::check_finite(value, key, path);
         }
+        // W[l] must take what W[l-1] gives: a transposed W is named here, by its file, before
+        // the model would blame its b.
+        for (std::size_t l = 2; l <= L; ++l) {
+            const auto W_prev = parameters.find("W" + std::to_string(l - 1));
+            const auto W = parameters.find("W" + std::to_string(l));
+            if (W_prev == parameters.end() || W == parameters.end() ||
+                W_prev->second.dimension() != 2 || W->second.dimension() != 2)
+                continue;
+            const std::size_t n_prev = W_prev->second.shape()[0];
+            if (W->second.shape()[1] != n_prev)
+                throw io::FileError(
+                    dir + "/W" + std::to_string(l) + ".npy",
+                    "W" + std::to_string(l) + " has shape " + xgrad::to_string(W->second.shape()) +
+                        " but W" + std::to_string(l - 1) + " has " + std::to_string(n_prev) +
+                        " rows, so W" + std::to_string(l) + " must be (n_" + std::to_string(l) +
+                        ", " + std::to_string(n_prev) + "): W[l] is (n_l, n_{l-1})" +
+                        (W->second.shape()[0] == n_prev ? " (yours is transposed?)" : ""));
+        }
         try {
             model = nn::Model<double>::from_parameters(parameters, activations);
         } catch (const std::exception& e) {

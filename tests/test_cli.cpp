@@ -498,6 +498,24 @@ TEST_CASE("xgrad check refuses NaN in X, labels not 0/1, rank-1 arrays, naming f
         CHECK(r.exit_code == 1);
         CHECK(contains(r.err, (dir / "params" / "W2.npy").string() + ": W2[0, 1] is nan"));
     }
+    SUBCASE("W2 saved transposed: named by its file, not blamed on b2") {
+        P["W2"] = Array<double>(xt::transpose(P["W2"]));
+        write();
+        const Run r = run_xgrad(args);
+        CHECK(r.exit_code == 1);
+        CHECK(
+            contains(r.err, (dir / "params" / "W2.npy").string() +
+                                ": W2 has shape (4, 1) but W1 has 4 rows, so W2 must be (n_2, 4)"));
+        CHECK(contains(r.err, "transposed"));
+    }
+    SUBCASE("Y saved transposed, (m, 1)") {
+        Y = Array<double>(xt::transpose(Y));
+        write();
+        const Run r = run_xgrad(args);
+        CHECK(r.exit_code == 1);
+        CHECK(contains(r.err, "Y has shape (5, 1) but the network's output for X is (1, 5)"));
+        CHECK(contains(r.err, "yours is transposed: save Y.T"));
+    }
 }
 
 TEST_CASE("xgrad course lists the assignments and runs one; an unknown name is a usage error") {

@@ -260,7 +260,8 @@ TEST_CASE("a NaN in a learner's gradient fails its row at its index") {
     const double right_T = dW1_T(2, 1);
     dW1_T(2, 1) = std::numeric_limits<double>::quiet_NaN();
     q.grads.at("dW1") = dW1_T;
-    const CompareRow& row_T = row_of(compare_gradients(q.model, q.X, q.Y, q.grads), "dW1");
+    const Comparison c_T = compare_gradients(q.model, q.X, q.Y, q.grads);
+    const CompareRow& row_T = row_of(c_T, "dW1");
     CHECK(row_T.manual.worst_autodiff == doctest::Approx(right_T).epsilon(1e-12));
 }
 
