@@ -129,6 +129,26 @@ TEST_CASE("every assignment agrees with its notebook, line by line") {
     }
 }
 
+TEST_CASE("c2w1-gradient-checking finds the planted bugs, then passes") {
+    const Assignment* check = find_assignment("c2w1-gradient-checking");
+    REQUIRE(check != nullptr);
+    const std::string& text = printed(*check).text;
+    CHECK(contains(text, "There is a mistake in the backward propagation!"));
+    CHECK(contains(text, "Your backward propagation works perfectly fine!"));
+}
+
+TEST_CASE("python_float prints the course 2 notebooks' floats as Python's repr does") {
+    CHECK(python_float(0.6931471805599453) == "0.6931471805599453");
+    CHECK(python_float(1.1890913024229996e-07) == "1.1890913024229996e-07");
+    CHECK(python_float(2.919335883291695e-10) == "2.919335883291695e-10");
+    CHECK(python_float(0.5) == "0.5");
+    CHECK(python_float(0.0001) == "0.0001");
+    CHECK(python_float(15000.0) == "15000.0");
+    CHECK(python_float(1e16) == "1e+16");
+    CHECK(python_float(-0.25) == "-0.25");
+    CHECK(python_float(1.0 / 0.0) == "inf");
+}
+
 TEST_CASE("the notebook's lines are printed beside ours, in the notebook's format") {
     const Assignment* planar = find_assignment("c1w3-planar");
     REQUIRE(planar != nullptr);
