@@ -2,6 +2,7 @@
 # One command per job on a fresh Debian 12 machine: installs what xgrad needs, builds, runs.
 #   bash tools/run.sh main   train a network, compare its gradients, draw its graph
 #   bash tools/run.sh test   build and run the test suite
+#   bash tools/run.sh python build the Python module and install it for Debian's python3
 #   bash tools/run.sh deps   only install the packages (and XGRAD_EXTRA_PACKAGES, e.g. CI's clang)
 # XGRAD_CMAKE_ARGS adds options to the configure step (CI: -DXGRAD_WERROR=ON).
 set -euo pipefail
@@ -11,7 +12,8 @@ job=${1:-main}
 build=${XGRAD_BUILD_DIR:-build}
 packages=(cmake g++ make ccache xtensor-dev libxtensor-blas-dev libopenblas-dev doctest-dev
           zlib1g-dev dataset-fashion-mnist graphviz nlohmann-json3-dev python3 python3-numpy
-          python3-sklearn)
+          python3-sklearn python3-dev pybind11-dev python3-pytest python3-nbconvert
+          python3-ipykernel)
 
 install_packages() {
     local missing=() extra=()
@@ -48,11 +50,19 @@ case "$job" in
         build
         ctest --test-dir "$build" --output-on-failure -j"$(nproc)"
         ;;
+    python)
+        install_packages
+        build xgrad_python # the extension and the package, in $build/python/xgrad
+        sudo=""
+        [ "$(id -u)" -ne 0 ] && sudo=sudo
+        $sudo cmake --install "$build" --component python
+        cd / && /usr/bin/python3 -c "import xgrad; print('import xgrad:', xgrad.__file__)"
+        ;;
     deps)
         install_packages
         ;;
     *)
-        echo "usage: bash tools/run.sh main|test|deps" >&2
+        echo "usage: bash tools/run.sh main|test|python|deps" >&2
         exit 2
         ;;
 esac
