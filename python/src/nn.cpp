@@ -397,6 +397,7 @@ void bind_nn(py::module_& m) {
                 py::gil_scoped_release release;
                 c = nn::compare_gradients(model, x, y, yours, o);
             }
+            c.manual_source = "your grads dictionary, the course's grads (dZ, dA per example)";
             return comparison_dict(c);
         },
         py::arg("parameters"), py::arg("X"), py::arg("Y"), py::arg("activations"),
