@@ -1,6 +1,7 @@
 """xgrad.Tensor on numpy arrays: dtypes, views that never dangle, operators, every op of the
 op table against numpy and against central differences, backward, grad, the contexts."""
 import gc
+import sys
 import threading
 
 import numpy as np
@@ -357,3 +358,33 @@ def test_threads_train_side_by_side():
         t.join()
     for k in range(1, 4):  # d/dx sum(x @ x) = 1 x^T + x^T 1 = 2 * 50 * k everywhere
         np.testing.assert_allclose(results[k], np.full((50, 50), 100.0 * k))
+
+
+def test_the_gil_is_released_while_the_engine_trains():
+    # One long C++ call (fit without callbacks) in a thread, which reads this thread's counter
+    # just before and just after it: had the call held the GIL, the counter could not move.
+    rng = np.random.RandomState(0)
+    X, Y = rng.randn(200, 500), (rng.rand(1, 500) > 0.5).astype(float)
+    model = xgrad.nn.Model([200, 100, 1], ["relu", "sigmoid"])
+    opt = model.optimizer("gd", 0.01)
+    counter, seen, done = [0], [], threading.Event()
+
+    def train():
+        seen.append(counter[0])
+        xgrad.nn._nn.fit(model._m, opt, X, Y, 100)
+        seen.append(counter[0])
+        done.set()
+
+    # a short switch interval: a GIL-holding call could let at most one 0.5 ms slice
+    # (~10,000 iterations) slip in between its first read and the call itself
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(0.0005)
+    try:
+        t = threading.Thread(target=train)
+        t.start()
+        while not done.is_set():
+            counter[0] += 1
+        t.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert seen[1] - seen[0] > 100000, f"only {seen[1] - seen[0]} iterations ran beside fit"
