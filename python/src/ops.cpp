@@ -89,11 +89,21 @@ PyTensor reduce(py::handle x, py::object axis, bool keepdims) {
             return PyTensor{r};
         }
         std::vector<int> axes;
-        if (py::isinstance<py::int_>(axis))
+        auto axis_error = [op] {
+            return py::type_error(std::string(op) +
+                                  ": axis must be None, an int or a tuple of ints");
+        };
+        if (py::isinstance<py::int_>(axis)) {
             axes.push_back(axis.cast<int>());
-        else
-            for (py::handle h : axis)
+        } else {
+            if (!py::isinstance<py::tuple>(axis) && !py::isinstance<py::list>(axis))
+                throw axis_error();
+            for (py::handle h : axis) {
+                if (!py::isinstance<py::int_>(h))
+                    throw axis_error();
                 axes.push_back(h.cast<int>());
+            }
+        }
         const int rank = static_cast<int>(v.dim());
         for (int& a : axes) {
             if (a < -rank || a >= rank)

@@ -13,9 +13,10 @@ namespace xgrad::python {
 bool wants_float32(py::handle obj, const std::string& what) {
     if (obj.is_none())
         throw py::type_error(what + ": got None, expected an array or a number");
-    py::array a = py::array::ensure(obj);
-    if (!a)
-        throw py::error_already_set();
+    // numpy's own asarray: a ragged list raises numpy's ValueError (array::ensure would clear it)
+    py::array a = py::isinstance<py::array>(obj)
+                      ? py::reinterpret_borrow<py::array>(obj)
+                      : py::array(py::module_::import("numpy").attr("asarray")(obj));
     const char kind = a.dtype().kind();
     if (kind == 'f')
         return a.itemsize() <= 4;

@@ -388,3 +388,12 @@ def test_the_gil_is_released_while_the_engine_trains():
     finally:
         sys.setswitchinterval(interval)
     assert seen[1] - seen[0] > 100000, f"only {seen[1] - seen[0]} iterations ran beside fit"
+
+
+def test_malformed_input_raises_pythons_own_errors():
+    with pytest.raises(ValueError):  # numpy's: an inhomogeneous shape
+        xgrad.Tensor([[1.0, 2.0], [3.0]])
+    with pytest.raises(TypeError, match="axis must be None, an int or a tuple of ints"):
+        xgrad.sum(np.ones((2, 2)), axis="a")
+    with pytest.raises(TypeError, match="dtype object"):
+        xgrad.Tensor(np.array([1, "a"], dtype=object))
