@@ -255,9 +255,8 @@ std::vector<TitleBox> title_boxes(const std::string& svg) {
          it != std::sregex_iterator(); ++it) {
         const double x = std::stod((*it)[1]), font = std::stod((*it)[2]);
         std::string text = (*it)[3];
-        for (const auto& [entity, c] : {std::pair<std::string, std::string>{"&gt;", ">"},
-                                        {"&lt;", "<"},
-                                        {"&amp;", "&"}})
+        for (const auto& [entity, c] :
+             {std::pair<std::string, std::string>{"&gt;", ">"}, {"&lt;", "<"}, {"&amp;", "&"}})
             for (std::size_t at; (at = text.find(entity)) != std::string::npos;)
                 text.replace(at, entity.size(), c);
         const double half = 0.62 * font * static_cast<double>(text.size()) / 2;
