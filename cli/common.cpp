@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <fstream>
 #include <sstream>
 
 namespace xgrad::cli {
@@ -81,6 +82,34 @@ TrainTest<T> load_data(DataKind kind, const std::string& dir, std::size_t limit,
 
 template TrainTest<float> load_data<float>(DataKind, const std::string&, std::size_t, unsigned);
 template TrainTest<double> load_data<double>(DataKind, const std::string&, std::size_t, unsigned);
+
+namespace {
+// The file a Fashion-MNIST array came from: gzip'ed or not, as io reads it.
+std::string fashion_file(const std::string& dir, const std::string& name) {
+    const std::string plain = dir + "/" + name;
+    return std::ifstream(plain + ".gz").good() ? plain + ".gz" : plain;
+}
+} // namespace
+
+template <class T>
+void check_data(const TrainTest<T>& data, DataKind kind, const std::string& dir) {
+    const nn::Loss loss = defaults_for(kind).output_activation == "sigmoid"
+                              ? nn::Loss::binary_cross_entropy
+                              : nn::Loss::categorical_cross_entropy;
+    const bool files = kind != DataKind::planar;
+    for (const char* split : {"train", "test"}) {
+        const io::Dataset<T>& set = std::string(split) == "train" ? data.train : data.test;
+        const std::string prefix = std::string(split) == "train" ? "train" : "t10k";
+        nn::check_examples(set.X, set.Y, loss, set.Y.dimension() == 2 ? set.Y.shape()[0] : 1,
+                           std::string("the ") + split + " set", std::string("X_") + split,
+                           std::string("Y_") + split,
+                           files ? fashion_file(dir, prefix + "-images-idx3-ubyte") : "",
+                           files ? fashion_file(dir, prefix + "-labels-idx1-ubyte") : "");
+    }
+}
+
+template void check_data(const TrainTest<float>&, DataKind, const std::string&);
+template void check_data(const TrainTest<double>&, DataKind, const std::string&);
 
 Defaults defaults_for(DataKind kind) {
     switch (kind) {
@@ -229,16 +258,14 @@ void ProgressBar::epoch(const nn::EpochStats& stats, std::size_t examples) {
     m_seconds += stats.seconds;
     m_examples += examples;
     m_last_accuracy = stats.accuracy;
-    const bool last = stats.epoch == m_epochs;
-    if (!m_tty && !last && stats.epoch % m_every != 0)
-        return;
-    if (m_tty && !last &&
-        std::chrono::steady_clock::now() - m_last_draw < std::chrono::milliseconds(100))
+    // A reported epoch keeps its line, on a terminal too (the next epoch redraws below it);
+    // the others only feed the redrawn line of the epoch under way.
+    if (stats.epoch != m_epochs && stats.epoch % m_every != 0)
         return;
     m_last_draw = std::chrono::steady_clock::now();
     const double rate = m_seconds > 0 ? static_cast<double>(m_examples) / m_seconds : 0;
     draw(stats.epoch, static_cast<double>(stats.epoch) / static_cast<double>(m_epochs), stats.loss,
-         stats.accuracy, rate, !m_tty);
+         stats.accuracy, rate, true);
     m_seconds = 0;
     m_examples = 0;
 }
@@ -261,9 +288,11 @@ void ProgressBar::draw(std::size_t epoch, double fraction, double loss, double a
     std::fprintf(m_out, "%sepoch %*zu/%zu [%s%s] loss %.4f%s  %s ex/s%s", m_tty ? "\r" : "",
                  epoch_digits, epoch, m_epochs, std::string(filled, '#').c_str(),
                  std::string(width - filled, '.').c_str(), loss, acc, thousands(rate).c_str(),
-                 own_line ? "\n" : "\033[K");
+                 !own_line ? "\033[K"
+                 : m_tty   ? "\033[K\n"
+                           : "\n");
     std::fflush(m_out);
-    m_drawn = true;
+    m_drawn = !own_line; // a redrawn line is left open, for finish() to end
 }
 
 } // namespace xgrad::cli

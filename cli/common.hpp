@@ -34,6 +34,12 @@ struct TrainTest {
 template <class T>
 TrainTest<T> load_data(DataKind kind, const std::string& dir, std::size_t limit, unsigned seed);
 
+/// Checks every array of `data` as nn::fit does (nn::check_examples: NaN or Inf, labels, the
+/// same m), named X_train, Y_train, X_test, Y_test and, for Fashion-MNIST, by the file in
+/// `dir` they came from. Throws nn::DataError or ShapeError.
+template <class T>
+void check_data(const TrainTest<T>& data, DataKind kind, const std::string& dir);
+
 /// Rethrows a FileError about a missing Fashion-MNIST file with the package to install.
 [[noreturn]] void rethrow_with_fashion_hint(const std::exception& error);
 /// The hint itself: the path and the Debian package dataset-fashion-mnist.
@@ -86,9 +92,10 @@ NetworkChoice network_choice(const Flags& flags);
 /// Whether stderr is a terminal (so the progress bar may redraw itself with \r).
 bool stderr_is_tty();
 
-/// The progress of a training run on stderr. On a terminal one line redrawn in place (at most
-/// ten times a second); otherwise, so that CI logs stay readable, one line every `every`
-/// epochs and at the last epoch.
+/// The progress of a training run on stderr: one line every `every` epochs and at the last
+/// epoch. On a terminal those lines stay, and below them the epoch under way redraws its own
+/// line in place (at most ten times a second); without one, so that CI logs stay readable,
+/// nothing is redrawn.
 class ProgressBar {
 public:
     ProgressBar(std::FILE* out, bool tty, std::size_t epochs, std::size_t every);

@@ -5,7 +5,7 @@
 //
 // Anything the user got wrong (an unknown flag, a missing or malformed value, a number out of
 // range, a stray argument) throws UsageError with a message naming the flag; the dispatcher
-// prints it with the subcommand's usage and exits with code 2.
+// prints it with one line on where to get help (`xgrad train --help`) and exits with code 2.
 
 #include <cstddef>
 #include <map>

@@ -6,7 +6,7 @@
 #include "checkpoint/checkpoint.hpp"
 
 #include "cli/commands.hpp"
-#include "plot/plot.hpp"
+#include "plot/render.hpp"
 
 #include <chrono>
 #include <cmath>
@@ -33,7 +33,9 @@ Flags train_flags() {
         .option("checkpoint", "DIR", "", "save the model and optimiser to DIR as training goes")
         .option("resume", "DIR", "",
                 "continue from the checkpoint in DIR (its network, optimiser and settings)")
-        .option("plot", "FILE.svg", "", "write the loss and accuracy curves as SVG");
+        .option("plot", "FILE.svg", "",
+                "write the loss and accuracy curves as SVG, or as PNG for a .png name (drawn by "
+                "rsvg-convert, Debian's librsvg2-bin)");
     std::string epilogue = "defaults per data set:\n";
     for (DataKind kind : {DataKind::planar, DataKind::fashion_binary, DataKind::fashion10}) {
         const Defaults d = defaults_for(kind);
@@ -89,6 +91,7 @@ template <class T>
 TrainRun<T> train_network(const TrainSettings& s) {
     TrainRun<T> run;
     run.data = load_data<T>(s.net.data, s.net.data_dir, s.net.limit, s.net.seed);
+    check_data(run.data, s.net.data, s.net.data_dir);
     const TrainTest<T>& data = run.data;
     const std::size_t n_x = data.train.X.shape()[0], n_y = data.train.Y.shape()[0];
     const std::size_t m = data.train.X.shape()[1];
@@ -158,6 +161,9 @@ TrainRun<T> train_network(const TrainSettings& s) {
         {"learning_rate", number_text(s.learning_rate)},
         {"decay", number_text(s.decay)}};
 
+    // One watch for the whole run (nn/divergence.hpp's rule): fit's own would start afresh at
+    // every epoch, since each epoch is a fit of its own here.
+    nn::DivergenceWatch watch(model.loss_kind(), n_y);
     double training_seconds = 0;
     for (std::size_t epoch = start_epoch + 1; epoch <= s.epochs; ++epoch) {
         const double alpha = s.learning_rate * std::pow(s.decay, double(epoch - 1));
@@ -168,7 +174,9 @@ TrainRun<T> train_network(const TrainSettings& s) {
         // A seed per epoch, so that a run resumed from a checkpoint shuffles exactly as the
         // uninterrupted run would have.
         options.seed = s.net.seed * 1000003u + static_cast<unsigned>(epoch);
+        options.divergence_factor = 0;
         options.on_batch = [&](const nn::BatchProgress& p) {
+            watch.start(p.loss);
             nn::BatchProgress q = p;
             q.epoch = epoch;
             q.epochs = s.epochs;
@@ -180,12 +188,10 @@ TrainRun<T> train_network(const TrainSettings& s) {
         training_seconds += seconds_since(start);
         steps += batches;
         stats.epoch = epoch;
-        if (!std::isfinite(stats.loss)) {
+        const std::string verdict = watch.verdict(epoch, stats.loss, alpha, "--lr");
+        if (!verdict.empty()) {
             bar.finish();
-            std::fprintf(stderr,
-                         "xgrad train: the loss is %g at epoch %zu: training diverged; try a "
-                         "smaller --lr (now %g)\n",
-                         stats.loss, epoch, alpha);
+            std::fprintf(stderr, "xgrad train: %s\n", verdict.c_str());
             run.diverged = true;
             return run;
         }
@@ -222,8 +228,8 @@ TrainRun<T> train_network(const TrainSettings& s) {
     if (!s.checkpoint.empty())
         std::printf("checkpoint     %s\n", s.checkpoint.c_str());
     if (!s.plot.empty() && !history.epoch.empty()) {
-        plot::write_training_svg(s.plot, history,
-                                 std::string(to_string(s.net.data)) + ": " + model.summary());
+        plot::write_training_plot(s.plot, history,
+                                  std::string(to_string(s.net.data)) + ": " + model.summary());
         std::printf("plot           %s\n", s.plot.c_str());
     }
     std::fflush(stdout);
@@ -279,6 +285,8 @@ TrainSettings train_settings(const Flags& flags) {
     s.every = flags.given("every") ? std::size_t(flags.integer("every", 1, 100000000)) : 0;
     s.checkpoint = flags.text("checkpoint");
     s.plot = flags.text("plot");
+    if (!s.plot.empty())
+        plot::check_plot_path(s.plot); // now, not after the whole run
 
     std::string dtype = s.net.dtype;
     if (!s.resume.empty()) {

@@ -25,7 +25,7 @@ struct TrainSettings {
 };
 
 /// Reads the flags of train_flags(); UsageError for a bad value, FileError for an unreadable
-/// checkpoint.
+/// checkpoint or a --plot path that cannot take a plot.
 TrainSettings train_settings(const Flags& flags);
 
 /// What a run produced.
@@ -35,7 +35,7 @@ struct TrainRun {
     TrainTest<T> data;
     nn::Evaluation train, test; ///< after the last epoch, on the whole sets
     double seconds = 0;         ///< in training steps (evaluation and checkpoints left out)
-    bool diverged = false;      ///< stopped at a loss that is not finite
+    bool diverged = false;      ///< stopped by nn::DivergenceWatch (a loss not finite, or grown)
 };
 
 /// Trains with `s`: the header and final report on stdout, the progress bar on stderr,

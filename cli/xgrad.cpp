@@ -60,8 +60,8 @@ int main(int argc, char** argv) {
         if (name == c.name)
             command = &c;
     if (!command) {
-        std::cerr << "xgrad: unknown command '" << name << "'\n\n";
-        print_help(std::cerr);
+        std::cerr << "xgrad: unknown command '" << name << "'\n"
+                  << "run `xgrad help` for the commands\n";
         return exit_usage;
     }
     const Flags flags = command->flags();
@@ -73,7 +73,9 @@ int main(int argc, char** argv) {
         }
         return command->run(parsed);
     } catch (const UsageError& e) {
-        std::cerr << flags.command() << ": " << e.what() << "\n\n" << flags.usage();
+        // The error and where to get help: the whole usage would scroll the error away.
+        std::cerr << flags.command() << ": " << e.what() << "\n"
+                  << "run `" << flags.command() << " --help` for the options\n";
         return exit_usage;
     } catch (const xgrad::io::FileError& e) {
         std::cerr << flags.command() << ": " << e.what() << "\n";

@@ -9,6 +9,7 @@
 // X[2, 3]) and what was meant.
 
 #include "autograd/autograd.hpp"
+#include "nn/losses.hpp"
 
 #include <cstddef>
 #include <string>
@@ -46,6 +47,26 @@ void check_finite(const Array<T>& a, const std::string& name, const std::string&
 /// other value and its index.
 template <class T>
 void check_binary_labels(const Array<T>& Y, const std::string& name, const std::string& file = "");
+
+/// Labels of a softmax output over `classes` classes, one column per example: one-hot, or
+/// more generally a distribution over the classes (entries in [0, 1], each column summing to
+/// 1). Otherwise DataError naming the first bad entry or column: a column of zeros (a class
+/// that the one-hot encoding had no row for) or one with two labels. A (1, m) Y of class
+/// indices where classes > 1 is named as such, with the first index outside 0..classes-1.
+template <class T>
+void check_class_labels(const Array<T>& Y, std::size_t classes, const std::string& name,
+                        const std::string& file = "");
+
+/// What a cost needs of its data before it is computed: X (n_x, m) and Y (n_y, m) matrices of
+/// the same m (else ShapeError from `where`, naming both), every entry finite, and labels fit
+/// for `loss` on a model of `outputs` output units (check_binary_labels, or check_class_labels
+/// over `outputs` classes; a Y whose rows differ otherwise is left to the loss's shape check).
+/// One pass over each array, no copy.
+template <class T>
+void check_examples(const Array<T>& X, const Array<T>& Y, Loss loss, std::size_t outputs,
+                    const std::string& where, const std::string& x_name = "X",
+                    const std::string& y_name = "Y", const std::string& x_file = "",
+                    const std::string& y_file = "");
 
 /// a has shape `expected`; otherwise DataError naming the shape found and the shape meant. A
 /// rank-1 (n,) array where the course wants (n, 1) or (1, n) gets the course's advice (course

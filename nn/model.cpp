@@ -1,5 +1,7 @@
 #include "nn/model.hpp"
 
+#include "nn/data_checks.hpp"
+
 #include <sstream>
 #include <stdexcept>
 
@@ -292,7 +294,12 @@ Tensor<T> Model<T>::loss_from_logits(const Tensor<T>& ZL, const Tensor<T>& Y) co
 template <class T>
 Tensor<T> Model<T>::loss(const Tensor<T>& X, const Tensor<T>& Y, ForwardTrace<T>* trace,
                          DropoutMasks<T>* masks) const {
-    loss_kind(); // before any work: a model without a cross-entropy output cannot train
+    // Before any work: a model without a cross-entropy output cannot train, and data that is
+    // wrong is named here, not found later as a NaN cost or a gradient of nonsense.
+    const Loss kind = loss_kind();
+    // Shapes that are wrong are left to the model's own checks, which name the layer.
+    if (X.defined() && Y.defined() && X.dim() == 2 && Y.dim() == 2 && X.shape()[1] == Y.shape()[1])
+        check_examples(X.value(), Y.value(), kind, m_layers.back().n_out(), "loss");
     return loss_from_logits(logits(X, trace, masks), Y);
 }
 

@@ -1,6 +1,8 @@
 #include "nn/train.hpp"
 
 #include "nn/batches.hpp"
+#include "nn/data_checks.hpp"
+#include "nn/divergence.hpp"
 #include "nn/regularization.hpp"
 
 #include <chrono>
@@ -89,9 +91,8 @@ Trainer<T>::Trainer(const Model<T>& model, Optimizer<T>& optimizer, const Array<
                     const Array<T>& Y, FitOptions options)
     : m_model(model), m_optimizer(optimizer), m_X(X), m_Y(Y), m_options(std::move(options)),
       m_loss(model.loss_kind()) {
-    if (X.dimension() != 2 || Y.dimension() != 2 || X.shape()[1] != Y.shape()[1])
-        throw ShapeError("fit: X " + to_string(X.shape()) + " and Y " + to_string(Y.shape()) +
-                         " must be matrices with one column per example (same m)");
+    // Once, before the first epoch: a NaN in X or a label of 2 is named here, with its index.
+    check_examples(X, Y, m_loss, model.layer(model.L()).n_out(), "fit");
     const std::size_t m = X.shape()[1];
     if (m == 0)
         throw ShapeError("fit: no examples (m = 0)");
@@ -167,11 +168,26 @@ EpochStats Trainer<T>::train_epoch(std::size_t epoch) {
 template <class T>
 std::vector<EpochStats> fit(const Model<T>& model, Optimizer<T>& optimizer, const Array<T>& X,
                             const Array<T>& Y, const FitOptions& options) {
-    Trainer<T> trainer(model, optimizer, X, Y, options);
+    // The watch learns where the run started from the first batch's cost (before its update).
+    DivergenceWatch watch(model.loss_kind(), model.layer(model.L()).n_out(),
+                          options.divergence_factor);
+    FitOptions watched = options;
+    watched.on_batch = [&](const BatchProgress& p) {
+        watch.start(p.loss);
+        if (options.on_batch)
+            options.on_batch(p);
+    };
+    Trainer<T> trainer(model, optimizer, X, Y, options.divergence_factor > 0 ? watched : options);
     std::vector<EpochStats> history;
     history.reserve(options.epochs);
     for (std::size_t epoch = 1; epoch <= options.epochs; ++epoch) {
+        const double alpha = static_cast<double>(optimizer.learning_rate());
         history.push_back(trainer.train_epoch(epoch));
+        if (options.divergence_factor > 0) {
+            const std::string verdict = watch.verdict(epoch, history.back().loss, alpha);
+            if (!verdict.empty())
+                throw DivergenceError("fit: " + verdict, epoch, history.back().loss);
+        }
         if (options.decay) {
             optimizer.learning_rate(static_cast<T>(options.decay(epoch - 1)));
             history.back().learning_rate = static_cast<double>(optimizer.learning_rate());
@@ -185,6 +201,8 @@ std::vector<EpochStats> fit(const Model<T>& model, Optimizer<T>& optimizer, cons
 template <class T>
 Evaluation evaluate(const Model<T>& model, const Tensor<T>& X, const Tensor<T>& Y) {
     const Loss loss = model.loss_kind();
+    if (X.defined() && Y.defined())
+        check_examples(X.value(), Y.value(), loss, model.layer(model.L()).n_out(), "evaluate");
     NoGrad no_grad;
     const Tensor<T> ZL = model.logits(X);
     const Tensor<T> J = model.loss_from_logits(ZL, Y);
@@ -196,13 +214,11 @@ Evaluation evaluate(const Model<T>& model, const Tensor<T>& X, const Tensor<T>& 
 template <class T>
 Evaluation evaluate(const Model<T>& model, const Array<T>& X, const Array<T>& Y,
                     std::size_t batch_size) {
-    if (X.dimension() != 2 || Y.dimension() != 2 || X.shape()[1] != Y.shape()[1])
-        throw ShapeError("evaluate: X " + to_string(X.shape()) + " and Y " + to_string(Y.shape()) +
-                         " must be matrices with one column per example (same m)");
+    const Loss loss = model.loss_kind();
+    check_examples(X, Y, loss, model.layer(model.L()).n_out(), "evaluate");
     const std::size_t m = X.shape()[1];
     if (batch_size == 0 || batch_size >= m)
         return evaluate(model, Tensor<T>(X), Tensor<T>(Y));
-    const Loss loss = model.loss_kind();
     NoGrad no_grad;
     std::vector<std::size_t> columns(batch_size);
     double loss_sum = 0;

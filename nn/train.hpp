@@ -56,6 +56,9 @@ struct FitOptions {
     /// epoch index i = e - 1; e.g. [](std::size_t i) { return schedule_lr_decay(0.1, i, 1.0); }
     /// (nn/schedule.hpp). Empty: the rate stays.
     std::function<double(std::size_t epoch_index)> decay;
+    /// Stop with DivergenceError after an epoch whose loss is not finite or above this many
+    /// times where the run started (nn/divergence.hpp gives the rule and its reasons). 0: never.
+    double divergence_factor = 10;
     std::function<void(const BatchProgress&)> on_batch; ///< after every mini-batch
     std::function<void(const EpochStats&)> on_epoch;    ///< after every epoch
 };
@@ -68,7 +71,9 @@ T train_step(const Model<T>& model, Optimizer<T>& optimizer, const Tensor<T>& X,
              double lambd = 0, DropoutMasks<T>* masks = nullptr);
 
 /// Trains for options.epochs epochs of mini-batches of X (n_x, m) against Y (k, m), and
-/// returns each epoch's figures. (A Trainer run for epochs 1..options.epochs.)
+/// returns each epoch's figures. (A Trainer run for epochs 1..options.epochs.) X and Y are
+/// checked first (check_examples: DataError naming the first NaN, Inf or bad label, ShapeError
+/// for different m); a run that diverges throws DivergenceError (FitOptions::divergence_factor).
 template <class T>
 std::vector<EpochStats> fit(const Model<T>& model, Optimizer<T>& optimizer, const Array<T>& X,
                             const Array<T>& Y, const FitOptions& options = {});
@@ -116,7 +121,8 @@ struct Evaluation {
     double accuracy = 0;
 };
 
-/// Cost and accuracy of the model on (X, Y), without recording (NoGrad), in chunks of
+/// Cost and accuracy of the model on (X, Y), checked as fit checks them, without recording
+/// (NoGrad), in chunks of
 /// `batch_size` columns so that a large test set needs no copy of itself and no activations
 /// for every example at once (0: one pass over all columns).
 template <class T>

@@ -104,6 +104,34 @@ std::string tick_label(double v, double step) {
     return buf;
 }
 
+// A title as it fits in `width` pixels: the font shrinks down to 9 px, and below that the
+// text is cut with an ellipsis, so titles never run into each other or past the edge.
+struct FittedTitle {
+    std::string text;
+    double font = 14;
+};
+
+FittedTitle fit_title(const std::string& text, double width, double font = 14) {
+    constexpr double bold_em = 0.62; // a bold character's width in em, with a margin
+    const double chars = static_cast<double>(text.size());
+    FittedTitle out{text, font};
+    if (chars * bold_em * font <= width)
+        return out;
+    out.font = std::max(9.0, width / (chars * bold_em));
+    const auto fits = static_cast<std::size_t>(width / (bold_em * out.font));
+    if (fits < text.size())
+        out.text = text.substr(0, fits > 3 ? fits - 3 : 0) + "...";
+    return out;
+}
+
+void title_text(std::ostringstream& svg, const std::string& text, double cx, double y,
+                double width) {
+    const FittedTitle t = fit_title(text, width);
+    svg << "<text class=\"title\" x=\"" << num(cx) << "\" y=\"" << num(y)
+        << "\" text-anchor=\"middle\" font-size=\"" << num(t.font) << "\" font-weight=\"bold\">"
+        << escape(t.text) << "</text>\n";
+}
+
 // Legend entries, laid out left to right and wrapped to the panel width.
 struct LegendItem {
     double x, y;
@@ -162,9 +190,8 @@ void render_panel(std::ostringstream& svg, const Chart& chart, double x0, double
     auto py = [&](double y) { return bottom - (y - ay.lo) / (ay.hi - ay.lo) * (bottom - top); };
 
     svg << "<g class=\"panel\">\n";
-    if (!chart.title.empty())
-        svg << "<text x=\"" << num((left + right) / 2) << "\" y=\"22\" text-anchor=\"middle\" "
-            << "font-size=\"14\" font-weight=\"bold\">" << escape(chart.title) << "</text>\n";
+    if (!chart.title.empty()) // centred on the panel, within it
+        title_text(svg, chart.title, x0 + width / 2, 22, width - 16);
 
     // Grid, ticks and tick labels. Ticks are counted, not accumulated, so rounding never
     // adds or drops the last one.
@@ -245,7 +272,8 @@ void render_panel(std::ostringstream& svg, const Chart& chart, double x0, double
 
 } // namespace
 
-std::string render_svg(const std::vector<Chart>& charts, int panel_width, int panel_height) {
+std::string render_svg(const std::vector<Chart>& charts, int panel_width, int panel_height,
+                       const std::string& title) {
     if (charts.empty())
         throw std::invalid_argument("plot: no chart to draw");
     if (panel_width < 200 || panel_height < 150)
@@ -253,24 +281,31 @@ std::string render_svg(const std::vector<Chart>& charts, int panel_width, int pa
                                     std::to_string(panel_width) + " x " +
                                     std::to_string(panel_height));
     const int width = panel_width * static_cast<int>(charts.size());
+    const int band = title.empty() ? 0 : 26; // the figure's title above the panels
+    const int height = panel_height + band;
     std::ostringstream svg;
     svg << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << width << "\" height=\""
-        << panel_height << "\" viewBox=\"0 0 " << width << ' ' << panel_height << "\" "
+        << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << width << "\" height=\"" << height
+        << "\" viewBox=\"0 0 " << width << ' ' << height << "\" "
         << "font-family=\"DejaVu Sans, Arial, sans-serif\" font-size=\"" << font_px << "\">\n"
         << "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n";
+    if (band) {
+        title_text(svg, title, width / 2.0, 20, width - 16);
+        svg << "<g transform=\"translate(0 " << band << ")\">\n";
+    }
     for (std::size_t i = 0; i < charts.size(); ++i)
         render_panel(svg, charts[i], static_cast<double>(i) * panel_width, panel_width,
                      panel_height);
-    svg << "</svg>\n";
+    svg << (band ? "</g>\n" : "") << "</svg>\n";
     return svg.str();
 }
 
-void write_svg(const std::string& path, const std::vector<Chart>& charts) {
-    io::write_file_atomic(path, render_svg(charts));
+void write_svg(const std::string& path, const std::vector<Chart>& charts,
+               const std::string& title) {
+    io::write_file_atomic(path, render_svg(charts, 480, 360, title));
 }
 
-std::vector<Chart> training_charts(const TrainingHistory& h, const std::string& title) {
+std::vector<Chart> training_charts(const TrainingHistory& h) {
     auto check = [&](const std::vector<double>& v, const char* name) {
         if (!v.empty() && v.size() != h.epoch.size())
             throw std::invalid_argument(std::string("plot: training history has ") +
@@ -282,19 +317,22 @@ std::vector<Chart> training_charts(const TrainingHistory& h, const std::string& 
     check(h.train_accuracy, "train_accuracy");
     check(h.test_accuracy, "test_accuracy");
 
-    const std::string prefix = title.empty() ? "" : title + ": ";
-    Chart loss{prefix + "loss", "epoch", "cost", {}};
+    // The train figures are those of the batches as they were trained on, averaged over the
+    // epoch while the model improved; test is evaluated after the epoch. So at epoch 1 train
+    // looks worse than test: the legend says why.
+    const std::string train = "train (mean during the epoch)", test = "test (end of epoch)";
+    Chart loss{"loss", "epoch", "cost", {}};
     if (!h.train_loss.empty())
-        loss.series.push_back({"train", h.epoch, h.train_loss});
+        loss.series.push_back({train, h.epoch, h.train_loss});
     if (!h.test_loss.empty())
-        loss.series.push_back({"test", h.epoch, h.test_loss, true});
-    Chart accuracy{prefix + "accuracy", "epoch", "accuracy", {}};
+        loss.series.push_back({test, h.epoch, h.test_loss, true});
+    Chart accuracy{"accuracy", "epoch", "accuracy", {}};
     accuracy.y_min = 0;
     accuracy.y_max = 1;
     if (!h.train_accuracy.empty())
-        accuracy.series.push_back({"train", h.epoch, h.train_accuracy});
+        accuracy.series.push_back({train, h.epoch, h.train_accuracy});
     if (!h.test_accuracy.empty())
-        accuracy.series.push_back({"test", h.epoch, h.test_accuracy, true});
+        accuracy.series.push_back({test, h.epoch, h.test_accuracy, true});
 
     std::vector<Chart> charts;
     if (!loss.series.empty())
@@ -308,7 +346,7 @@ std::vector<Chart> training_charts(const TrainingHistory& h, const std::string& 
 
 void write_training_svg(const std::string& path, const TrainingHistory& history,
                         const std::string& title) {
-    write_svg(path, training_charts(history, title));
+    write_svg(path, training_charts(history), title);
 }
 
 } // namespace xgrad::plot

@@ -40,20 +40,24 @@ struct TrainingHistory {
     std::vector<double> test_accuracy;  ///< fraction in [0, 1]
 };
 
-/// The SVG text of `charts` side by side, each panel `panel_width` x `panel_height` pixels.
+/// The SVG text of `charts` side by side, each panel `panel_width` x `panel_height` pixels,
+/// under the figure's `title` when one is given (a band of its own across all panels). A
+/// title too long for its room is set smaller, then cut short with "...".
 /// Throws std::invalid_argument when there is no chart or a series' x and y differ in length.
 std::string render_svg(const std::vector<Chart>& charts, int panel_width = 480,
-                       int panel_height = 360);
+                       int panel_height = 360, const std::string& title = "");
 
-/// Writes render_svg(charts) to `path` atomically (temporary file, fsync, rename); a file
-/// that cannot be written is an xgrad::io::FileError naming it.
-void write_svg(const std::string& path, const std::vector<Chart>& charts);
+/// Writes render_svg(charts, 480, 360, title) to `path` atomically (temporary file, fsync,
+/// rename); a file that cannot be written is an xgrad::io::FileError naming it.
+void write_svg(const std::string& path, const std::vector<Chart>& charts,
+               const std::string& title = "");
 
 /// The two panels `xgrad train` draws: loss against epoch, and accuracy (0..1) against
-/// epoch, each with its train and test curves when present.
-std::vector<Chart> training_charts(const TrainingHistory& history, const std::string& title = "");
+/// epoch, each with its train and test curves when present. The legend says what each is: train
+/// the mean over the epoch's batches as they were trained on, test evaluated after the epoch.
+std::vector<Chart> training_charts(const TrainingHistory& history);
 
-/// write_svg(path, training_charts(history, title)).
+/// write_svg(path, training_charts(history), title).
 void write_training_svg(const std::string& path, const TrainingHistory& history,
                         const std::string& title = "");
 

@@ -3,6 +3,7 @@
 //
 // The binary is found in XGRAD_BUILD_DIR (set by ctest) or next to this test's executable.
 #include "autograd/autograd.hpp"
+#include "cli/common.hpp"
 #include "io/npy.hpp"
 
 #include <doctest/doctest.h>
@@ -10,7 +11,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -18,6 +21,7 @@
 #include <random>
 #include <sstream>
 #include <string>
+#include <vector>
 
 using namespace xgrad;
 namespace fs = std::filesystem;
@@ -101,7 +105,7 @@ TEST_CASE("xgrad help lists the commands and exits 0") {
     CHECK(contains(sub.out, "--epochs"));
 }
 
-TEST_CASE("a bad command line exits 2 with the reason and the usage") {
+TEST_CASE("a bad command line exits 2 with the reason and one line on where to get help") {
     struct Case {
         const char* args;
         const char* message;
@@ -124,11 +128,18 @@ TEST_CASE("a bad command line exits 2 with the reason and the usage") {
         const Run r = run_xgrad(c.args);
         CHECK(r.exit_code == 2);
         CHECK(contains(r.err, c.message));
-        CHECK(contains(r.err, "usage: xgrad"));
+        // Not the whole usage, which would scroll the error off the screen: the error, then
+        // the command to run for the options.
+        const std::string command = std::string(c.args).substr(0, std::string(c.args).find(' '));
+        CHECK(contains(r.err, "\nrun `xgrad " + command + " --help` for the options\n"));
+        CHECK_FALSE(contains(r.err, "usage: xgrad"));
+        CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 2);
     }
     const Run unknown = run_xgrad("frobnicate");
     CHECK(unknown.exit_code == 2);
     CHECK(contains(unknown.err, "unknown command 'frobnicate'"));
+    CHECK(contains(unknown.err, "run `xgrad help` for the commands"));
+    CHECK(std::count(unknown.err.begin(), unknown.err.end(), '\n') == 2);
 }
 
 TEST_CASE("xgrad check passes on a random network and catches the course's planted bug") {
@@ -231,6 +242,98 @@ TEST_CASE("xgrad train on the planar data reports train and test accuracy") {
     CHECK(missing.exit_code == 1);
     CHECK(contains(missing.err, "no-such-dir/train-images-idx3-ubyte.gz"));
     CHECK(contains(missing.err, "dataset-fashion-mnist"));
+}
+
+TEST_CASE("xgrad train --lr 1000 --optimizer gd: the loss grows, finite, and the run says so") {
+    // Found by a new user: the loss went from 0.76 to 419 and the run exited 0.
+    const Run r = run_xgrad("train --lr 1000 --optimizer gd --epochs 300");
+    CHECK(r.exit_code == 1);
+    CHECK(contains(r.err, "xgrad train: the loss is "));
+    CHECK(contains(r.err, "times where the run started"));
+    CHECK(contains(r.err, "training diverged. Try --lr 10 times smaller (now 1000)"));
+    CHECK_FALSE(contains(r.out, "train accuracy"));
+    // The default run is healthy and is left alone.
+    CHECK(run_xgrad("train --epochs 50").exit_code == 0);
+}
+
+TEST_CASE("xgrad train --plot: the path is checked before training; .png gets a PNG") {
+    const Run missing = run_xgrad("train --epochs 5 --plot '" +
+                                  (scratch().dir / "no-such-dir" / "curves.svg").string() + "'");
+    CHECK(missing.exit_code == 1);
+    CHECK(contains(missing.err, "no-such-dir/curves.svg: the directory"));
+    CHECK(contains(missing.err, "does not exist"));
+    CHECK(missing.out.empty()); // nothing loaded, nothing trained
+    const Run jpg =
+        run_xgrad("train --epochs 5 --plot '" + (scratch().dir / "c.jpg").string() + "'");
+    CHECK(jpg.exit_code == 1);
+    CHECK(contains(jpg.err, "a plot is written as .svg or .png, not '.jpg'"));
+    CHECK(jpg.out.empty());
+
+    const fs::path png = scratch().dir / "curves.png";
+    const Run r = run_xgrad("train --epochs 5 --plot '" + png.string() + "'");
+    REQUIRE(r.exit_code == 0);
+    CHECK(contains(r.out, "plot           " + png.string()));
+    CHECK(read_text(png).substr(0, 8) == "\x89PNG\r\n\x1a\n");
+}
+
+TEST_CASE("on a terminal each reported epoch keeps its line; only the current one redraws") {
+    std::FILE* out = std::tmpfile();
+    REQUIRE(out != nullptr);
+    cli::ProgressBar bar(out, /*tty*/ true, 3, 1);
+    for (std::size_t e = 1; e <= 3; ++e) {
+        bar.batch(nn::BatchProgress{e, 3, 1, 2, 50, 100, 0.5, 0.1});
+        bar.epoch(nn::EpochStats{e, 0.5 / double(e), 0.8, 0.2, 0.01}, 100);
+    }
+    bar.finish();
+    std::rewind(out);
+    std::string text;
+    for (int c; (c = std::fgetc(out)) != EOF;)
+        text += static_cast<char>(c);
+    std::fclose(out);
+    // What a terminal shows of each line is what follows its last carriage return.
+    std::vector<std::string> shown;
+    std::stringstream lines(text);
+    for (std::string line; std::getline(lines, line);)
+        shown.push_back(
+            line.substr(line.rfind('\r') == std::string::npos ? 0 : line.rfind('\r') + 1));
+    REQUIRE(shown.size() == 3);
+    for (std::size_t e = 1; e <= 3; ++e) {
+        CAPTURE(shown[e - 1]);
+        CHECK(shown[e - 1].rfind("epoch " + std::to_string(e) + "/3 [", 0) == 0);
+        CHECK(contains(shown[e - 1], "acc 0.8000"));
+    }
+}
+
+TEST_CASE("xgrad train's data sets are checked as fit checks them, naming the file") {
+    cli::TrainTest<double> data;
+    data.train.X = xt::zeros<double>({784, 4});
+    data.train.Y = xt::zeros<double>({10, 4});
+    for (std::size_t j = 0; j < 4; ++j)
+        data.train.Y(j, j) = 1;
+    data.test = data.train;
+    CHECK_NOTHROW(cli::check_data(data, cli::DataKind::fashion10, "/data"));
+    data.train.X(5, 2) = std::nan("");
+    try {
+        cli::check_data(data, cli::DataKind::fashion10, "/data");
+        FAIL("no DataError");
+    } catch (const nn::DataError& e) {
+        CHECK(e.name() == "X_train");
+        CHECK(e.file() == "/data/train-images-idx3-ubyte");
+        CHECK(contains(e.what(), "X_train[5, 2] is nan"));
+    }
+    data.train.X(5, 2) = 0;
+    data.test.Y(3, 3) = 0; // a column of zeros
+    CHECK_THROWS_WITH_AS(cli::check_data(data, cli::DataKind::fashion10, "/data"),
+                         doctest::Contains("/data/t10k-labels-idx1-ubyte: Y_test[:, 3] sums to 0"),
+                         nn::DataError);
+    cli::TrainTest<double> planar;
+    planar.train.X = xt::zeros<double>({2, 3});
+    planar.train.Y = Array<double>{{0, 1, 3}};
+    planar.test = planar.train;
+    CHECK_THROWS_WITH_AS(cli::check_data(planar, cli::DataKind::planar, ""),
+                         "Y_train[0, 2] is 3: the labels of a sigmoid output are 0 or 1 (neither: "
+                         "1 of 3 entries)",
+                         nn::DataError);
 }
 
 TEST_CASE("xgrad train --resume continues exactly where --checkpoint left off") {

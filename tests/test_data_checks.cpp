@@ -84,3 +84,82 @@ TEST_CASE("check_gradient_shape lets a transposed dW through, hints at db's axis
         check_gradient_shape(Array<double>(xt::zeros<double>({5})), Shape{5, 1}, "db1"),
         doctest::Contains("a rank-1 array"), DataError);
 }
+
+TEST_CASE_TEMPLATE("check_class_labels: one-hot columns, or class probabilities", T, float,
+                   double) {
+    // Three classes, four examples: classes 0, 2, 1, 2.
+    Array<T> Y = {{1, 0, 0, 0}, {0, 0, 1, 0}, {0, 1, 0, 1}};
+    CHECK_NOTHROW(check_class_labels(Y, 3, "Y"));
+    Array<T> soft = {{T(0.9), 0, 0, T(0.05)}, {T(0.05), 0, 1, T(0.05)}, {T(0.05), 1, 0, T(0.9)}};
+    CHECK_NOTHROW(check_class_labels(soft, 3, "Y")); // label smoothing is a distribution too
+    Array<T> zeros = Y;
+    zeros(2, 3) = 0; // example 3's class had no row: a column of zeros
+    CHECK_THROWS_WITH_AS(check_class_labels(zeros, 3, "Y", "Y.npy"),
+                         "Y.npy: Y[:, 3] sums to 0: each column of a softmax's labels is "
+                         "one-hot, one 1 among 3 classes (a column of zeros: a class outside "
+                         "0..2?)",
+                         DataError);
+    Array<T> two = Y;
+    two(0, 1) = 1;
+    CHECK_THROWS_WITH_AS(check_class_labels(two, 3, "Y"), doctest::Contains("Y[:, 1] sums to 2"),
+                         DataError);
+    Array<T> big = Y;
+    big(1, 2) = 3;
+    CHECK_THROWS_WITH_AS(check_class_labels(big, 3, "Y"),
+                         doctest::Contains("Y[1, 2] is 3: the labels of a softmax output are "
+                                           "one-hot columns"),
+                         DataError);
+    Array<T> nan = Y;
+    nan(2, 1) = std::numeric_limits<T>::quiet_NaN();
+    CHECK_THROWS_WITH_AS(check_class_labels(nan, 3, "Y"), doctest::Contains("Y[2, 1] is nan"),
+                         DataError);
+    // Class indices (1, m) where a softmax takes one-hot (k, m): the first index out of range,
+    // else what to do with them.
+    Array<T> indices = {{0, 2, 1, 2}};
+    CHECK_THROWS_WITH_AS(check_class_labels(indices, 3, "Y"),
+                         doctest::Contains("Y has shape (1, 4), class indices, but a softmax over "
+                                           "3 classes takes one-hot labels (3, m)"),
+                         DataError);
+    indices(0, 2) = 3;
+    CHECK_THROWS_WITH_AS(check_class_labels(indices, 3, "Y"),
+                         doctest::Contains("Y[0, 2] is 3: class indices of a softmax over 3 "
+                                           "classes are 0..2"),
+                         DataError);
+}
+
+TEST_CASE_TEMPLATE("check_examples: the same m, X finite, labels fit for the loss", T, float,
+                   double) {
+    Array<T> X = xt::ones<T>({2, 4});
+    Array<T> Y = {{1, 0, 1, 0}};
+    CHECK_NOTHROW(check_examples(X, Y, Loss::binary_cross_entropy, 1, "fit"));
+    CHECK_THROWS_WITH_AS(
+        check_examples(X, Array<T>(xt::zeros<T>({1, 3})), Loss::binary_cross_entropy, 1, "fit"),
+        "fit: X (2, 4) and Y (1, 3) must be matrices with one column per "
+        "example (same m)",
+        ShapeError);
+    Array<T> bad_X = X;
+    bad_X(1, 2) = std::numeric_limits<T>::infinity();
+    CHECK_THROWS_WITH_AS(check_examples(bad_X, Y, Loss::binary_cross_entropy, 1, "fit", "X_train",
+                                        "Y_train", "images.gz", "labels.gz"),
+                         "images.gz: X_train[1, 2] is inf: X_train must be finite (NaN or Inf: 1 "
+                         "of 8 entries)",
+                         DataError);
+    Array<T> bad_Y = Y;
+    bad_Y(0, 3) = 2;
+    try {
+        check_examples(X, bad_Y, Loss::binary_cross_entropy, 1, "fit", "X_train", "Y_train",
+                       "images.gz", "labels.gz");
+        FAIL("no DataError");
+    } catch (const DataError& e) {
+        CHECK(e.file() == "labels.gz");
+        CHECK(e.name() == "Y_train");
+        CHECK(std::string(e.what()).find("Y_train[0, 3] is 2") != std::string::npos);
+    }
+    bad_Y(0, 3) = std::numeric_limits<T>::quiet_NaN(); // NaN is neither 0 nor 1
+    CHECK_THROWS_WITH_AS(check_examples(X, bad_Y, Loss::binary_cross_entropy, 1, "fit"),
+                         doctest::Contains("Y[0, 3] is nan"), DataError);
+    const Array<T> one_hot_Y = {{1, 0, 0, 1}, {0, 1, 1, 0}};
+    CHECK_NOTHROW(check_examples(X, one_hot_Y, Loss::categorical_cross_entropy, 2, "fit"));
+    CHECK_THROWS_WITH_AS(check_examples(X, Y, Loss::categorical_cross_entropy, 2, "fit"),
+                         doctest::Contains("class indices"), DataError);
+}

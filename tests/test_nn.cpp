@@ -657,3 +657,112 @@ TEST_CASE_TEMPLATE("a 3-class softmax network trains (float and double)", T, flo
     CHECK(categorical_accuracy(model.predict_proba(X), Y) == doctest::Approx(result.accuracy));
     CHECK(xt::all(xt::equal(model.predict(X), labels)) == (result.accuracy == 1.0));
 }
+
+// ---- runs that go wrong, data that is wrong ----------------------------------------------------
+
+TEST_CASE("fit stops a run whose loss grows far beyond its start, though it stays finite") {
+    const auto [X, Y] = planar<double>();
+    // The new user's run: gradient descent at learning rate 1000. The stable loss from logits
+    // never becomes NaN; it grows to hundreds.
+    Model<double> model({2, 8, 1}, {Activation::tanh, Activation::sigmoid}, Init::xavier, 1);
+    GradientDescent<double> gd(model.parameters(), 1000);
+    FitOptions options;
+    options.epochs = 200;
+    std::size_t epochs_seen = 0;
+    options.on_epoch = [&](const EpochStats&) { ++epochs_seen; };
+    try {
+        fit(model, gd, X, Y, options);
+        FAIL("no DivergenceError");
+    } catch (const DivergenceError& e) {
+        MESSAGE(std::string(e.what()));
+        CHECK(std::isfinite(e.loss()));
+        CHECK(e.loss() > 10 * std::log(2.0));
+        CHECK(e.epoch() < 200);
+        CHECK(epochs_seen == e.epoch() - 1); // the diverged epoch is not reported as done
+        const std::string what = e.what();
+        CHECK(what.find("fit: the loss is ") == 0);
+        CHECK(what.find("at epoch " + std::to_string(e.epoch())) != std::string::npos);
+        CHECK(what.find("training diverged") != std::string::npos);
+        CHECK(what.find("Try the learning rate 10 times smaller (now 1000)") != std::string::npos);
+    }
+    // The same run with the watch off goes to the end, as before.
+    Model<double> unwatched({2, 8, 1}, {Activation::tanh, Activation::sigmoid}, Init::xavier, 1);
+    GradientDescent<double> gd2(unwatched.parameters(), 1000);
+    options.divergence_factor = 0;
+    options.on_epoch = nullptr;
+    CHECK(fit(unwatched, gd2, X, Y, options).size() == 200);
+}
+
+TEST_CASE("DivergenceWatch: not finite, or above 10 times the larger of start and chance") {
+    DivergenceWatch watch(Loss::binary_cross_entropy, 1);
+    CHECK(chance_loss(Loss::binary_cross_entropy, 3) == doctest::Approx(3 * std::log(2.0)));
+    CHECK(chance_loss(Loss::categorical_cross_entropy, 10) == doctest::Approx(std::log(10.0)));
+    CHECK(watch.verdict(1, 1e6, 0.1).empty()); // not started: only non-finite counts
+    CHECK_FALSE(watch.verdict(1, std::nan(""), 0.1).empty());
+    watch.start(0.76);
+    watch.start(100); // only the first batch counts
+    CHECK(watch.limit() == doctest::Approx(7.6));
+    CHECK(watch.verdict(3, 7.5, 0.1).empty());
+    const std::string v = watch.verdict(3, 419, 1000, "--lr");
+    CHECK(v.find("the loss is 419 at epoch 3, more than 10 times where the run started (0.76") ==
+          0);
+    CHECK(v.find("Try --lr 10 times smaller (now 1000)") != std::string::npos);
+    CHECK_FALSE(watch.verdict(4, std::numeric_limits<double>::infinity(), 0.1).empty());
+    // A run that starts near its best is measured against chance, not its tiny start.
+    DivergenceWatch resumed(Loss::categorical_cross_entropy, 10);
+    resumed.start(0.01);
+    CHECK(resumed.limit() == doctest::Approx(10 * std::log(10.0)));
+    CHECK(resumed.verdict(5, 0.5, 0.001).empty());
+}
+
+TEST_CASE_TEMPLATE("fit, evaluate and loss refuse NaN, Inf and labels that are not labels", T,
+                   float, double) {
+    auto [X, Y] = planar<T>();
+    Model<T> model({2, 4, 1}, {Activation::tanh, Activation::sigmoid}, Init::xavier, 1);
+    GradientDescent<T> gd(model.parameters(), T(0.1));
+    Array<T> bad_X = X;
+    bad_X(1, 17) = std::numeric_limits<T>::quiet_NaN();
+    Array<T> bad_Y = Y;
+    bad_Y(0, 33) = 2;
+    const char* nan_message = "X[1, 17] is nan: X must be finite";
+    const char* label_message = "Y[0, 33] is 2: the labels of a sigmoid output are 0 or 1";
+    CHECK_THROWS_WITH_AS(fit(model, gd, bad_X, Y), doctest::Contains(nan_message), DataError);
+    CHECK_THROWS_WITH_AS(fit(model, gd, X, bad_Y), doctest::Contains(label_message), DataError);
+    CHECK_THROWS_WITH_AS(evaluate(model, bad_X, Y), doctest::Contains(nan_message), DataError);
+    CHECK_THROWS_WITH_AS(evaluate(model, X, bad_Y, 64), doctest::Contains(label_message),
+                         DataError);
+    CHECK_THROWS_WITH_AS(evaluate(model, Tensor<T>(X), Tensor<T>(bad_Y)),
+                         doctest::Contains(label_message), DataError);
+    CHECK_THROWS_WITH_AS(model.loss(Tensor<T>(bad_X), Tensor<T>(Y)), doctest::Contains(nan_message),
+                         DataError);
+    CHECK_THROWS_WITH_AS(train_step(model, gd, Tensor<T>(X), Tensor<T>(bad_Y)),
+                         doctest::Contains(label_message), DataError);
+    Array<T> inf_X = X;
+    inf_X(0, 0) = -std::numeric_limits<T>::infinity();
+    CHECK_THROWS_WITH_AS(fit(model, gd, inf_X, Y), doctest::Contains("X[0, 0] is -inf"), DataError);
+    // X and Y of different m.
+    const Array<T> short_Y = xt::view(Y, xt::all(), xt::range(0, 399));
+    CHECK_THROWS_WITH_AS(fit(model, gd, X, short_Y),
+                         "fit: X (2, 400) and Y (1, 399) must be matrices with one column per "
+                         "example (same m)",
+                         ShapeError);
+    CHECK_THROWS_WITH_AS(evaluate(model, X, short_Y), doctest::Contains("evaluate: X (2, 400)"),
+                         ShapeError);
+    // Nothing trained on the bad data: the parameters are where they started.
+    Model<T> fresh({2, 4, 1}, {Activation::tanh, Activation::sigmoid}, Init::xavier, 1);
+    CHECK(xt::all(xt::equal(model.layer(1).W().value(), fresh.layer(1).W().value())));
+
+    // A softmax over 3 classes: one-hot columns; a column of zeros is a class outside 0..2.
+    Array<T> labels = Array<T>::from_shape({1, 400});
+    for (std::size_t j = 0; j < 400; ++j)
+        labels(0, j) = T(j % 3);
+    Array<T> Y3 = one_hot(labels, 3);
+    Model<T> softmax({2, 4, 3}, {Activation::relu, Activation::softmax}, Init::he, 1);
+    GradientDescent<T> gd3(softmax.parameters(), T(0.1));
+    CHECK_NOTHROW(fit(softmax, gd3, X, Y3));
+    Y3(2, 5) = 0; // example 5 is of class 2: its column becomes all zeros
+    CHECK_THROWS_WITH_AS(fit(softmax, gd3, X, Y3), doctest::Contains("Y[:, 5] sums to 0"),
+                         DataError);
+    CHECK_THROWS_WITH_AS(softmax.loss(Tensor<T>(X), Tensor<T>(labels)),
+                         doctest::Contains("class indices"), DataError);
+}

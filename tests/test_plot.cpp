@@ -1,6 +1,7 @@
 // The SVG line-chart writer: well-formed XML, every series drawn with its points, axes
 // with ticks covering the data, legends, escaping, and the refusals.
 #include "plot/plot.hpp"
+#include "plot/render.hpp"
 
 #include "io/file_error.hpp"
 
@@ -8,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -189,21 +191,24 @@ TEST_CASE("training curves: two well-formed panels with every series and its poi
         h.train_accuracy.push_back(1 - 0.5 * std::exp(-0.3 * e));
         h.test_accuracy.push_back(1 - 0.55 * std::exp(-0.25 * e));
     }
-    const std::vector<Chart> charts = training_charts(h, "planar, 4 hidden units");
+    const std::vector<Chart> charts = training_charts(h);
     REQUIRE(charts.size() == 2);
-    const std::string svg = render_svg(charts);
+    const std::string svg = render_svg(charts, 480, 360, "planar, 4 hidden units");
 
     CHECK(xml_problem(svg) == "");
     CHECK(count(svg, "class=\"panel\"") == 2);
     CHECK(count(svg, "class=\"series\"") == 4);
     CHECK(count(svg, "data-points=\"12\"") == 4);
     CHECK(count(svg, "stroke-dasharray") == 4); // test curves and their legend swatches
-    CHECK(svg.find(">planar, 4 hidden units: loss</text>") != std::string::npos);
-    CHECK(svg.find(">planar, 4 hidden units: accuracy</text>") != std::string::npos);
+    // The run's title once across the figure, each panel its own short one.
+    CHECK(count(svg, ">planar, 4 hidden units</text>") == 1);
+    CHECK(count(svg, ">loss</text>") == 1);
+    CHECK(count(svg, ">accuracy</text>") == 2); // the panel's title and its y label
     CHECK(count(svg, ">epoch</text>") == 2);
     CHECK(count(svg, "class=\"legend\"") == 4);
-    CHECK(count(svg, ">train</text>") == 2);
-    CHECK(count(svg, ">test</text>") == 2);
+    // The legend says why train can look worse than test at epoch 1.
+    CHECK(count(svg, ">train (mean during the epoch)</text>") == 2);
+    CHECK(count(svg, ">test (end of epoch)</text>") == 2);
 
     // The x ticks cover epochs 1..12 with whole-number steps; the accuracy axis spans 0..1.
     const std::vector<double> xt = ticks(svg, "xtick");
@@ -233,6 +238,58 @@ TEST_CASE("training curves: two well-formed panels with every series and its poi
         CHECK(y >= top - 1e-9);
         CHECK(y <= bottom + 1e-9);
     }
+}
+
+namespace {
+// Every title's extent, estimated as generously as the renderer does (0.62 em a character,
+// bold), with its x centre, its font size and its text.
+struct TitleBox {
+    double left, right;
+    std::string text;
+};
+std::vector<TitleBox> title_boxes(const std::string& svg) {
+    std::vector<TitleBox> out;
+    const std::regex title(
+        "<text class=\"title\" x=\"([-0-9.]+)\"[^>]*font-size=\"([0-9.]+)\"[^>]*>([^<]*)</text>");
+    for (auto it = std::sregex_iterator(svg.begin(), svg.end(), title);
+         it != std::sregex_iterator(); ++it) {
+        const double x = std::stod((*it)[1]), font = std::stod((*it)[2]);
+        std::string text = (*it)[3];
+        for (const auto& [entity, c] :
+             {std::pair<std::string, std::string>{"&gt;", ">"}, {"&lt;", "<"}, {"&amp;", "&"}})
+            for (std::size_t at; (at = text.find(entity)) != std::string::npos;)
+                text.replace(at, entity.size(), c);
+        const double half = 0.62 * font * static_cast<double>(text.size()) / 2;
+        out.push_back({x - half, x + half, text});
+    }
+    return out;
+}
+} // namespace
+
+TEST_CASE("titles stay inside their panels, however long the run's name (the fashion10 plot)") {
+    TrainingHistory h{
+        {1, 2, 3}, {1.1, 0.65, 0.53}, {0.74, 0.65, 0.62}, {0.64, 0.78, 0.82}, {0.73, 0.76, 0.78}};
+    const std::string name = "fashion10: 784 -> 256 (relu) -> 128 (relu) -> 10 (softmax)";
+    const std::string svg = render_svg(training_charts(h), 480, 360, name);
+    CHECK(xml_problem(svg) == "");
+    const std::vector<TitleBox> boxes = title_boxes(svg);
+    REQUIRE(boxes.size() == 3);
+    CHECK(boxes[0].text == name); // it fits across the figure whole
+    CHECK(boxes[0].left >= 0);
+    CHECK(boxes[0].right <= 960);
+    for (std::size_t panel = 0; panel < 2; ++panel) {
+        CAPTURE(boxes[panel + 1].text);
+        CHECK(boxes[panel + 1].left >= 480.0 * panel);
+        CHECK(boxes[panel + 1].right <= 480.0 * (panel + 1));
+    }
+    // A panel title too long for any font is set smaller and cut, never past its panel.
+    Chart wide{std::string(200, 'W'), "x", "y", {{"s", {0, 1}, {0, 1}}}};
+    const std::vector<TitleBox> cut = title_boxes(render_svg({wide, wide}));
+    REQUIRE(cut.size() == 2);
+    CHECK(cut[0].right <= 480);
+    CHECK(cut[1].left >= 480);
+    CHECK(cut[0].text.size() < 200);
+    CHECK(cut[0].text.substr(cut[0].text.size() - 3) == "...");
 }
 
 TEST_CASE("NaN and Inf points are left out and break the line") {
@@ -297,7 +354,7 @@ TEST_CASE("write_training_svg writes the file atomically; a bad path is a FileEr
     std::ifstream in(path);
     std::stringstream text;
     text << in.rdbuf();
-    CHECK(text.str() == render_svg(training_charts(h, "run")));
+    CHECK(text.str() == render_svg(training_charts(h), 480, 360, "run"));
     CHECK(xml_problem(text.str()) == "");
     if (have_xmllint()) // the real parser agrees, when installed
         CHECK(std::system(("xmllint --noout " + path).c_str()) == 0);
@@ -310,4 +367,86 @@ TEST_CASE("write_training_svg writes the file atomically; a bad path is a FileEr
         CHECK(e.path() == "/nonexistent-dir/curves.svg");
         CHECK(std::string(e.what()).find("cannot create temporary file") != std::string::npos);
     }
+}
+
+TEST_CASE("a .png path gets a PNG drawn by rsvg-convert, or an error naming what is missing") {
+    TrainingHistory h{
+        {1, 2, 3}, {0.6, 0.4, 0.3}, {0.7, 0.5, 0.4}, {0.7, 0.8, 0.9}, {0.6, 0.7, 0.8}};
+    const std::string png = temp_path("curves.png");
+    REQUIRE_MESSAGE(!find_rsvg_convert().empty(),
+                    "rsvg-convert is missing: install librsvg2-bin (tools/run.sh does)");
+    write_training_plot(png, h, "run");
+    std::ifstream in(png, std::ios::binary);
+    std::string magic(8, '\0');
+    in.read(magic.data(), 8);
+    CHECK(magic == "\x89PNG\r\n\x1a\n");
+    // Its size is the SVG's: two 480 x 360 panels under a title band of 26. IHDR's width and
+    // height are big-endian at bytes 16..23.
+    std::string ihdr(8, '\0');
+    in.seekg(16);
+    in.read(ihdr.data(), 8);
+    auto be32 = [&](std::size_t at) {
+        std::uint32_t v = 0;
+        for (std::size_t k = 0; k < 4; ++k)
+            v = v << 8 | static_cast<unsigned char>(ihdr[at + k]);
+        return v;
+    };
+    CHECK(be32(0) == 960);
+    CHECK(be32(4) == 386);
+    in.close();
+    fs::remove(png);
+    const std::string svg = temp_path("curves.svg");
+    write_training_plot(svg, h, "run"); // .svg stays SVG
+    std::ifstream svg_in(svg);
+    std::stringstream svg_text;
+    svg_text << svg_in.rdbuf();
+    CHECK(svg_text.str() == render_svg(training_charts(h), 480, 360, "run"));
+    fs::remove(svg);
+
+    // Without rsvg-convert on PATH: the error says what is missing and where to get it.
+    const std::string path = std::getenv("PATH") ? std::getenv("PATH") : "";
+    ::setenv("PATH", "/nonexistent", 1);
+    try {
+        check_plot_path(png);
+        FAIL("expected a FileError");
+    } catch (const xgrad::io::FileError& e) {
+        CHECK(e.path() == png);
+        CHECK(std::string(e.what()).find("rsvg-convert") != std::string::npos);
+        CHECK(std::string(e.what()).find("librsvg2-bin") != std::string::npos);
+    }
+    CHECK_THROWS_AS(write_training_plot(png, h), xgrad::io::FileError);
+    ::setenv("PATH", path.c_str(), 1);
+    CHECK_FALSE(fs::exists(png));
+}
+
+TEST_CASE("check_plot_path refuses a missing directory, a directory and an unknown extension") {
+    struct Case {
+        std::string path, message;
+    };
+    const Case cases[] = {
+        {"/nonexistent-dir/curves.svg", "the directory /nonexistent-dir does not exist"},
+        {temp_path("curves.jpg"), "a plot is written as .svg or .png, not '.jpg'"},
+        {temp_path("curves"), "a plot is written as .svg or .png, not ''"},
+    };
+    for (const Case& c : cases) {
+        CAPTURE(c.path);
+        try {
+            check_plot_path(c.path);
+            FAIL("expected a FileError");
+        } catch (const xgrad::io::FileError& e) {
+            CHECK(e.path() == c.path);
+            CHECK(std::string(e.what()).find(c.message) != std::string::npos);
+        }
+    }
+    const fs::path dir = fs::path(temp_path("a-dir.svg"));
+    fs::create_directories(dir);
+    CHECK_THROWS_WITH_AS(check_plot_path(dir.string()), doctest::Contains("is a directory"),
+                         xgrad::io::FileError);
+    fs::remove(dir);
+    if (::geteuid() != 0) { // root writes anywhere
+        CHECK_THROWS_WITH_AS(check_plot_path("/proc/curves.svg"),
+                             doctest::Contains("is not writable"), xgrad::io::FileError);
+    }
+    CHECK_NOTHROW(check_plot_path(temp_path("fine.svg")));
+    CHECK_NOTHROW(check_plot_path("relative.svg")); // the current directory
 }
