@@ -6,6 +6,7 @@
 #include "autograd/core/error.hpp"
 #include "autograd/core/grad.hpp"
 #include "autograd/core/grad_mode.hpp"
+#include "autograd/core/make_array.hpp"
 #include "autograd/core/scope.hpp"
 #include "autograd/core/tape.hpp"
 #include "autograd/core/tensor.hpp"
