@@ -286,6 +286,21 @@ TEST_CASE("every op's gradient matches central finite differences (float64, < 1e
     }
 }
 
+TEST_CASE("every op's second derivative matches central differences of its gradient") {
+    // gradgradcheck differentiates each op's recorded backward rule (create_graph), so a rule
+    // written with something other than the engine's ops would fail here.
+    std::mt19937 generator(43);
+    for (const Sample& s : samples()) {
+        std::vector<Array<double>> inputs;
+        for (const Shape& shape : s.shapes)
+            inputs.push_back(random_input(shape, s.domain, generator));
+        const GradcheckResult result = gradgradcheck(s.f, inputs);
+        CAPTURE(op_info(s.op).name);
+        CAPTURE(result.report());
+        CHECK(result.passed);
+    }
+}
+
 TEST_CASE("the op table names each op once and gives its arity and rule") {
     std::set<std::string> names;
     for (Op op : all_ops()) {
