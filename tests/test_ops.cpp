@@ -464,6 +464,21 @@ TEST_CASE_TEMPLATE("sum and mean over several axes, as numpy's axis tuple", T, f
         CHECK(g == doctest::Approx(1.0 / 8));
 }
 
+TEST_CASE_TEMPLATE("several axes and permutations of an empty tensor give empty results", T, float,
+                   double) {
+    // The fuzzer's shapes have zero extents; the kernels must not read through no data.
+    Tensor<T> x = Tensor<T>::zeros({0, 3, 2}, true);
+    const Tensor<T> s = sum(x, {0, 2});
+    CHECK(s.shape() == Shape{3});
+    CHECK(s.value() == xt::zeros<T>({3}));
+    CHECK(mean(x, {2, 1}, true).shape() == Shape{0, 1, 1});
+    const Tensor<T> t = transpose(x, {2, 0, 1});
+    CHECK(t.shape() == Shape{2, 0, 3});
+    sum(s).backward();
+    sum(t).backward();
+    CHECK(x.grad().shape() == Shape{0, 3, 2});
+}
+
 TEST_CASE("transpose and the reductions name bad axes") {
     const Tensor<double> x(xt::ones<double>({3, 4}), true, "x");
     CHECK_THROWS_WITH_AS(transpose(x, {0, 0}),
