@@ -18,6 +18,26 @@ int main() {
     cost.backward();                                        // walks the tape in reverse
     std::cout << "cost " << cost.item() << "\ndW\n" << W.grad() << "\ndb\n" << b.grad() << "\n";
 
+    // grad() with braced lists, and the course's shapes written directly.
+    Tensor<> J1 = sum(matmul(W, X) + b);
+    std::vector<Tensor<>> g = grad({J1}, {W, b});
+    Tensor<> b2(column({0.1, -0.2}), true, "b[1]");
+    Tensor<> half = 2.0 / (b2 + 3.0);
+    std::cout << "grad({J}, {W, b}): db " << g[1].value() << ", 2 / (b + 3) " << half.value()
+              << "\n";
+
+    // Jacobians and Hessians.
+    Tensor<> w(column({0.1, -0.3}));  // logistic regression's weights (n_x, 1), the X above
+    Tensor<> y(row({1.0, 0.0, 1.0})); // (1, m)
+    auto logistic = [&](const Tensor<>& v) {
+        return binary_cross_entropy_with_logits(matmul(v, X, true), y);
+    };
+    Tensor<> H = hessian(logistic, w);                                    // X diag(a(1-a)) X^T / m
+    Tensor<> Jt = jacobian([](const Tensor<>& z) { return tanh(z); }, w); // f(x).shape + x.shape
+    auto [J_w, Hv] = hvp(logistic, w, w);                                 // H v without forming H
+    std::cout << "hessian " << H.value() << "\njacobian of tanh " << Jt.value() << "\nH w "
+              << Hv.value() << " at cost " << J_w.item() << "\n";
+
     nn::Model<> model({2, 8, 2}, {nn::Activation::tanh, nn::Activation::sigmoid}, nn::Init::xavier,
                       /*seed=*/1);
     nn::Adam<> adam(model.parameters(), 0.01);

@@ -176,7 +176,7 @@ TEST_CASE("the JSON of a two-layer network reads back node by node") {
         {"b[1]", "leaf", {4, 1}, "parameter"},    {"Z[1]", "linear", {4, m}, "intermediate"},
         {"A[1]", "relu", {4, m}, "intermediate"}, {"W[2]", "leaf", {1, 4}, "parameter"},
         {"b[2]", "leaf", {1, 1}, "parameter"},    {"Z[2]", "linear", {1, m}, "intermediate"},
-        {"Y", "leaf", {1, m}, "input"},           {"L", "bce_with_logits", {}, "output"},
+        {"Y", "leaf", {1, m}, "input"},           {"L", "binary_cross_entropy_with_logits", {}, "output"},
     };
     const std::map<std::string, Tensor<double>> tensors = {
         {"W[1]", net.W[1]}, {"X", net.X},       {"b[1]", net.b[1]}, {"Z[1]", net.Z[1]},
@@ -487,7 +487,7 @@ TEST_CASE("step-through backward gives exactly the gradients of backward()") {
     CHECK_FALSE(walk.step()); // stays done
 
     // One step per op, from the loss back: bce, then linear, relu per layer.
-    const std::vector<Op> order = {Op::bce_with_logits, Op::linear, Op::relu,
+    const std::vector<Op> order = {Op::binary_cross_entropy_with_logits, Op::linear, Op::relu,
                                    Op::linear,          Op::relu,   Op::linear};
     REQUIRE(walk.steps().size() == order.size());
     for (std::size_t k = 0; k < order.size(); ++k) {
@@ -614,7 +614,7 @@ TEST_CASE("write_graph_files writes the text, DOT, JSON, pictures and step frame
     CHECK(j["schema"] == "xgrad-graph");
     CHECK(j["nodes"][0]["grad"]["shape"] == json::array({2, 3})); // backward ran: dW[1]
     CHECK(contains(read(dir / "graph.dot"), "dW[1] 2 x 3"));
-    CHECK(contains(read(dir / "steps" / "steps.txt"), "step 1: bce_with_logits"));
+    CHECK(contains(read(dir / "steps" / "steps.txt"), "step 1: binary_cross_entropy_with_logits"));
     // Frame 0 is before backward, then one per op: bce, linear, relu, linear.
     for (int k = 0; k <= 4; ++k)
         CHECK(fs::exists(dir / "steps" / ("step-0" + std::to_string(k) + ".dot")));

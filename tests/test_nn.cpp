@@ -178,7 +178,7 @@ TEST_CASE("logits stop before the output activation, loss folds it in") {
     const Tensor<double> Y(Array<double>{{0, 1, 1, 0, 1, 0}});
     ForwardTrace<double> trace;
     const Tensor<double> J = model.loss(X, Y, &trace);
-    CHECK(J.op() == Op::bce_with_logits);
+    CHECK(J.op() == Op::binary_cross_entropy_with_logits);
     CHECK_FALSE(trace.A[2].defined()); // no sigmoid computed for training
     CHECK(J.scope() == "loss (binary cross-entropy)");
     const Tensor<double> AL = model.forward(X);

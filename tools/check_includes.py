@@ -20,7 +20,8 @@ ROOMS = {
     "autograd/core": ["autograd/kernels"],
     "autograd/ops": ["autograd/core"],
     "autograd/inspect": ["autograd/ops"],
-    "autograd": ["autograd/inspect"],  # the umbrella autograd/autograd.hpp
+    "autograd/functional": ["autograd/ops"],
+    "autograd": ["autograd/inspect", "autograd/functional"],  # the umbrella autograd/autograd.hpp
     "nn/reference": ["autograd/xtensor", "random"],
     "nn": ["autograd", "nn/reference", "random"],
     "io": ["autograd/xtensor", "random"],

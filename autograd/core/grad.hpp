@@ -3,6 +3,7 @@
 
 #include "autograd/core/tensor.hpp"
 
+#include <initializer_list>
 #include <vector>
 
 namespace xgrad {
@@ -15,5 +16,16 @@ std::vector<Tensor<T>> grad(const std::vector<Tensor<T>>& outputs,
                             const std::vector<Tensor<T>>& inputs,
                             const std::vector<Tensor<T>>& seeds = {}, bool retain_graph = false,
                             bool create_graph = false);
+
+/// The same with braced lists, as in `grad({J}, {W, b})`: T is deduced from the tensors in
+/// them (a braced list cannot deduce the std::vector overload's T).
+template <class T = double>
+std::vector<Tensor<T>> grad(std::initializer_list<Tensor<T>> outputs,
+                            std::initializer_list<Tensor<T>> inputs,
+                            std::initializer_list<Tensor<T>> seeds = {}, bool retain_graph = false,
+                            bool create_graph = false) {
+    return grad(std::vector<Tensor<T>>(outputs), std::vector<Tensor<T>>(inputs),
+                std::vector<Tensor<T>>(seeds), retain_graph, create_graph);
+}
 
 } // namespace xgrad

@@ -1,6 +1,8 @@
 #pragma once
 // OpParams: the non-tensor arguments of an op.
 
+#include "autograd/xtensor.hpp"
+
 namespace xgrad {
 
 /// Non-tensor arguments of an op, kept on its node for backward and for inspection. Each op
@@ -13,6 +15,9 @@ struct OpParams {
     int axis = -1;         ///< reductions, softmax: the axis; -1 with all_axes = every axis
     bool all_axes = false; ///< reductions: over every axis
     bool keepdims = false; ///< reductions: keep reduced axes with extent 1
+    /// Reductions over listed axes: those axes, ascending (axis is set too when there is one).
+    /// transpose: the permutation (numpy's transpose(axes)); empty: axes reversed.
+    Shape axes{};
     bool transpose_a = false, transpose_b = false; ///< matmul: use A^T / B^T
 };
 

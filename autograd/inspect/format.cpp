@@ -85,10 +85,17 @@ std::string bytes_text(std::size_t bytes) {
 
 std::string op_caption(Op op, const OpParams& p) {
     const std::string name = op_info(op).name;
+    const auto list = [&] {
+        std::string out;
+        for (const std::size_t a : p.axes)
+            out += (out.empty() ? "" : ", ") + std::to_string(a);
+        return "(" + out + ")";
+    };
     const auto axis = [&] {
         if (p.all_axes)
             return std::string();
-        return " axis=" + std::to_string(p.axis) + (p.keepdims ? ", keepdims" : "");
+        return (p.axes.size() == 1 ? " axis=" + std::to_string(p.axes[0]) : " axes=" + list()) +
+               (p.keepdims ? ", keepdims" : "");
     };
     switch (op) {
     case Op::add_scalar:
@@ -107,6 +114,8 @@ std::string op_caption(Op op, const OpParams& p) {
     case Op::softmax:
     case Op::log_softmax:
         return name + " axis=" + std::to_string(p.axis);
+    case Op::transpose:
+        return p.axes.empty() ? name : name + " " + list();
     case Op::matmul:
         return name + (p.transpose_a ? " A^T" : "") + (p.transpose_b ? " B^T" : "");
     default:

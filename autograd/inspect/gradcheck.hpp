@@ -1,6 +1,7 @@
 #pragma once
-// Gradient checking: the engine's gradients against central finite differences in
-// float64, reported as the course does, ||g - g_num|| / (||g|| + ||g_num||).
+// Gradient checking: the engine's gradients (and, by gradgradcheck, their gradients) against
+// central finite differences in float64, reported as the course does,
+// ||g - g_num|| / (||g|| + ||g_num||).
 
 #include "autograd/core/tensor.hpp"
 
@@ -39,5 +40,14 @@ using DifferentiableFunction = std::function<Tensor<double>(const std::vector<Te
 /// would hide errors in, for example, softmax, whose columns always sum to 1).
 GradcheckResult gradcheck(const DifferentiableFunction& f, const std::vector<Array<double>>& inputs,
                           const GradcheckOptions& options = {});
+
+/// Checks the second derivatives of `f` at `inputs`: gradcheck of the function
+/// x -> sum_i <R_i, d<R, f(x)>/dx_i> (fixed random R, R_i), whose gradient the engine takes
+/// through the recorded backward of f (create_graph), so an op whose rule is not itself
+/// differentiable fails here. Both work on functions that call grad() themselves: every
+/// pass runs with grad mode on and inputs that require grad.
+GradcheckResult gradgradcheck(const DifferentiableFunction& f,
+                              const std::vector<Array<double>>& inputs,
+                              const GradcheckOptions& options = {});
 
 } // namespace xgrad

@@ -65,10 +65,14 @@ double schema_scalar(Op op, const OpParams& p) {
 }
 
 Json params_json(Op op, const OpParams& p) {
-    return {
-        {"scalar", schema_scalar(op, p)}, {"scalar2", p.hi},        {"axis", p.axis},
-        {"all_axes", p.all_axes},         {"keepdims", p.keepdims}, {"transpose_a", p.transpose_a},
-        {"transpose_b", p.transpose_b}};
+    return {{"scalar", schema_scalar(op, p)},
+            {"scalar2", p.hi},
+            {"axis", p.axis},
+            {"all_axes", p.all_axes},
+            {"keepdims", p.keepdims},
+            {"transpose_a", p.transpose_a},
+            {"transpose_b", p.transpose_b},
+            {"axes", shape_json(p.axes)}};
 }
 
 std::string tensor_id(std::size_t id) {

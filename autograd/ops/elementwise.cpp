@@ -115,7 +115,7 @@ template Tensor<float> mul_scalar(const Tensor<float>&, float);
 template Tensor<double> mul_scalar(const Tensor<double>&, double);
 
 template <class T>
-Tensor<T> pow(const Tensor<T>& x, T p) {
+Tensor<T> pow(const Tensor<T>& x, typename Tensor<T>::value_type p) {
     detail::require_defined(Op::pow, x, "input");
     OpParams params;
     params.exponent = p;
@@ -128,6 +128,19 @@ Tensor<T> pow(const Tensor<T>& x, T p) {
 }
 template Tensor<float> pow(const Tensor<float>&, float);
 template Tensor<double> pow(const Tensor<double>&, double);
+
+// c^x = exp(x log c): no op of its own, exp's and mul_scalar's rules give dX = G c^x log c.
+template <class T>
+Tensor<T> pow(typename Tensor<T>::value_type c, const Tensor<T>& x) {
+    if (!x.defined())
+        throw Error(detail::in_scope("pow: the exponent of pow(c, x) is undefined"));
+    if (!(c > T(0)))
+        throw Error(detail::in_scope("pow: the base " + std::to_string(c) + " of pow(c, " +
+                                     describe(x) + ") must be positive (c^x = exp(x log c))"));
+    return exp(mul_scalar(x, std::log(c)));
+}
+template Tensor<float> pow(float, const Tensor<float>&);
+template Tensor<double> pow(double, const Tensor<double>&);
 
 template <class T>
 Tensor<T> exp(const Tensor<T>& x) {

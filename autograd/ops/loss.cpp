@@ -64,8 +64,8 @@ template Tensor<double> log_softmax(const Tensor<double>&, int);
 
 template <class T>
 Tensor<T> binary_cross_entropy_with_logits(const Tensor<T>& logits, const Tensor<T>& targets) {
-    detail::require_defined(Op::bce_with_logits, logits, "logits");
-    detail::require_defined(Op::bce_with_logits, targets, "targets");
+    detail::require_defined(Op::binary_cross_entropy_with_logits, logits, "logits");
+    detail::require_defined(Op::binary_cross_entropy_with_logits, targets, "targets");
     // No broadcasting here: (1, m) labels against (m, 1) logits would silently make (m, m).
     if (logits.shape() != targets.shape())
         throw ShapeError(detail::in_scope("binary_cross_entropy_with_logits: logits " +
@@ -97,8 +97,8 @@ Tensor<T> binary_cross_entropy_with_logits(const Tensor<T>& logits, const Tensor
         return {c.needs(0) ? mul(c.grad, mul_scalar(sub(sigmoid(Z), Y), scale)) : Tensor<T>(), dY};
     };
     Tensor<T> loss =
-        make_result<T>(Op::bce_with_logits, Array<T>(total / static_cast<T>(logits.size())),
-                       {&logits, &targets}, rule);
+        make_result<T>(Op::binary_cross_entropy_with_logits,
+                       Array<T>(total / static_cast<T>(logits.size())), {&logits, &targets}, rule);
     if (recording)
         loss.impl()->saved = detail::constant(std::move(*sigmoid_z));
     return loss;

@@ -5,6 +5,8 @@
 
 #include "autograd/core/tensor.hpp"
 
+#include <vector>
+
 namespace xgrad {
 
 // --- elementwise (ops_elementwise.cpp) ---------------------------------------
@@ -22,9 +24,13 @@ template <class T>
 Tensor<T> add_scalar(const Tensor<T>& x, typename Tensor<T>::value_type c);
 template <class T>
 Tensor<T> mul_scalar(const Tensor<T>& x, typename Tensor<T>::value_type c);
-/// x^p for a scalar exponent p.
+/// x^p for a scalar exponent p (numpy's x ** p). p is not deduced: pow(x, 2) and
+/// pow(Tensor<float>, 2.0) work.
 template <class T>
-Tensor<T> pow(const Tensor<T>& x, T p);
+Tensor<T> pow(const Tensor<T>& x, typename Tensor<T>::value_type p);
+/// c^x for a scalar base c > 0 (numpy's c ** x), as exp(x log c).
+template <class T>
+Tensor<T> pow(typename Tensor<T>::value_type c, const Tensor<T>& x);
 template <class T>
 Tensor<T> exp(const Tensor<T>& x);
 template <class T>
@@ -81,6 +87,12 @@ template <class T>
 Tensor<T> mean(const Tensor<T>& x);
 template <class T>
 Tensor<T> mean(const Tensor<T>& x, int axis, bool keepdims = false);
+/// Sum over several axes, numpy's axis tuple: sum(x, {0, 2}, true). Negative axes count from
+/// the end; an axis may appear once; no axes sum nothing (numpy's axis=()).
+template <class T>
+Tensor<T> sum(const Tensor<T>& x, const std::vector<int>& axes, bool keepdims = false);
+template <class T>
+Tensor<T> mean(const Tensor<T>& x, const std::vector<int>& axes, bool keepdims = false);
 /// Sum a broadcast result back down to `shape` (the reduction behind every broadcast).
 template <class T>
 Tensor<T> sum_to(const Tensor<T>& x, const Shape& shape);
@@ -90,6 +102,10 @@ Tensor<T> broadcast_to(const Tensor<T>& x, const Shape& shape);
 /// Axes reversed (for a matrix, its transpose).
 template <class T>
 Tensor<T> transpose(const Tensor<T>& x);
+/// Axes permuted as numpy's transpose(axes): the result's axis i is x's axis axes[i]
+/// (negative axes count from the end).
+template <class T>
+Tensor<T> transpose(const Tensor<T>& x, const std::vector<int>& axes);
 /// Same data in a new shape with as many elements.
 template <class T>
 Tensor<T> reshape(const Tensor<T>& x, const Shape& shape);
@@ -163,6 +179,10 @@ Tensor<T> operator*(typename Tensor<T>::value_type c, const Tensor<T>& x) {
 template <class T>
 Tensor<T> operator/(const Tensor<T>& x, typename Tensor<T>::value_type c) {
     return mul_scalar(x, T(1) / c);
+}
+template <class T>
+Tensor<T> operator/(typename Tensor<T>::value_type c, const Tensor<T>& x) {
+    return mul_scalar(pow(x, T(-1)), c); // c / x = c x^-1
 }
 
 } // namespace xgrad

@@ -16,10 +16,26 @@ namespace xgrad {
 using detail::make_result;
 
 namespace {
-Shape keepdims_shape(const Shape& input, const OpParams& p) {
+// The axes a reduction runs over, ascending: every axis, or the listed ones.
+std::vector<std::size_t> reduced_axes(const Shape& input, const OpParams& p) {
+    std::vector<std::size_t> axes(p.all_axes ? input.size() : p.axes.size());
     if (p.all_axes)
-        return Shape(input.size(), 1);
-    return detail::reduced_shape(input, static_cast<std::size_t>(p.axis), true);
+        std::iota(axes.begin(), axes.end(), std::size_t(0));
+    else
+        std::copy(p.axes.begin(), p.axes.end(), axes.begin());
+    return axes;
+}
+
+// The number of elements a reduction adds up into each result element.
+std::size_t reduced_count(const Shape& input, const OpParams& p) {
+    std::size_t n = 1;
+    for (const std::size_t axis : reduced_axes(input, p))
+        n *= input[axis];
+    return n;
+}
+
+Shape keepdims_shape(const Shape& input, const OpParams& p) {
+    return detail::reduced_shape(input, reduced_axes(input, p), true);
 }
 
 // G of a reduction, spread back over the reduced axes: dX = broadcast(G) (* scale).
@@ -33,22 +49,17 @@ Tensor<T> spread(const BackwardContext<T>& c, T scale) {
 
 template <class T>
 Tensor<T> reduce(Op op, const Tensor<T>& x, const OpParams& params, bool average) {
-    const T count = static_cast<T>(
-        params.all_axes ? x.size() : x.shape()[static_cast<std::size_t>(params.axis)]);
-    Array<T> out = params.all_axes
-                       ? Array<T>(kernels::sum_all(x.value()))
-                       : kernels::sum_axes(
-                             x.value(), {static_cast<std::size_t>(params.axis)},
-                             detail::reduced_shape(x.shape(), static_cast<std::size_t>(params.axis),
-                                                   params.keepdims));
+    const std::vector<std::size_t> axes = reduced_axes(x.shape(), params);
+    const T count = static_cast<T>(reduced_count(x.shape(), params));
+    Array<T> out = params.all_axes ? Array<T>(kernels::sum_all(x.value()))
+                   : axes.empty()
+                       ? x.value() // numpy's axis=(): nothing is reduced
+                       : kernels::sum_axes(x.value(), axes,
+                                           detail::reduced_shape(x.shape(), axes, params.keepdims));
     if (average)
         out /= count; // mean of an empty axis is NaN, as numpy's
     auto backward = average ? +[](const BackwardContext<T>& c) -> InputGrads<T> {
-        const Shape& in = c.node.input_shapes[0];
-        const std::size_t n =
-            c.params().all_axes
-                ? std::accumulate(in.begin(), in.end(), std::size_t(1), std::multiplies<>())
-                : in[static_cast<std::size_t>(c.params().axis)];
+        const std::size_t n = reduced_count(c.node.input_shapes[0], c.params());
         return {spread(c, T(1) / static_cast<T>(n))}; // dX = G broadcast to X's shape / n
     }
     : +[](const BackwardContext<T>& c) -> InputGrads<T> {
@@ -62,6 +73,19 @@ OpParams axis_params(Op op, const Tensor<T>& x, int axis, bool keepdims) {
     detail::require_defined(op, x, "input");
     OpParams params;
     params.axis = static_cast<int>(detail::checked_axis(op, x, axis));
+    params.axes = {static_cast<std::size_t>(params.axis)};
+    params.keepdims = keepdims;
+    return params;
+}
+
+template <class T>
+OpParams axes_params(Op op, const Tensor<T>& x, const std::vector<int>& axes, bool keepdims) {
+    detail::require_defined(op, x, "input");
+    OpParams params;
+    params.axes = detail::checked_axes(op, x, axes, false);
+    std::sort(params.axes.begin(), params.axes.end());
+    if (params.axes.size() == 1)
+        params.axis = static_cast<int>(params.axes[0]);
     params.keepdims = keepdims;
     return params;
 }
@@ -110,6 +134,18 @@ Tensor<T> mean(const Tensor<T>& x, int axis, bool keepdims) {
 }
 template Tensor<float> mean(const Tensor<float>&, int, bool);
 template Tensor<double> mean(const Tensor<double>&, int, bool);
+template <class T>
+Tensor<T> sum(const Tensor<T>& x, const std::vector<int>& axes, bool keepdims) {
+    return reduce(Op::sum, x, axes_params(Op::sum, x, axes, keepdims), false);
+}
+template Tensor<float> sum(const Tensor<float>&, const std::vector<int>&, bool);
+template Tensor<double> sum(const Tensor<double>&, const std::vector<int>&, bool);
+template <class T>
+Tensor<T> mean(const Tensor<T>& x, const std::vector<int>& axes, bool keepdims) {
+    return reduce(Op::mean, x, axes_params(Op::mean, x, axes, keepdims), true);
+}
+template Tensor<float> mean(const Tensor<float>&, const std::vector<int>&, bool);
+template Tensor<double> mean(const Tensor<double>&, const std::vector<int>&, bool);
 
 template <class T>
 Tensor<T> sum_to(const Tensor<T>& x, const Shape& shape) {
@@ -161,6 +197,25 @@ Tensor<T> transpose(const Tensor<T>& x) {
 }
 template Tensor<float> transpose(const Tensor<float>&);
 template Tensor<double> transpose(const Tensor<double>&);
+
+template <class T>
+Tensor<T> transpose(const Tensor<T>& x, const std::vector<int>& axes) {
+    detail::require_defined(Op::transpose, x, "input");
+    OpParams params;
+    params.axes = detail::checked_axes(Op::transpose, x, axes, true);
+    Array<T> out = xt::transpose(x.value(), params.axes);
+    auto rule = [](const BackwardContext<T>& c) -> InputGrads<T> {
+        // dX = transpose(G, perm^-1): the result's axis i came from X's axis perm[i]
+        const Shape& perm = c.params().axes;
+        std::vector<int> inverse(perm.size());
+        for (std::size_t i = 0; i < perm.size(); ++i)
+            inverse[perm[i]] = static_cast<int>(i);
+        return {transpose(c.grad, inverse)};
+    };
+    return make_result<T>(Op::transpose, std::move(out), {&x}, rule, params);
+}
+template Tensor<float> transpose(const Tensor<float>&, const std::vector<int>&);
+template Tensor<double> transpose(const Tensor<double>&, const std::vector<int>&);
 
 template <class T>
 Tensor<T> reshape(const Tensor<T>& x, const Shape& shape) {

@@ -47,6 +47,40 @@ std::size_t checked_axis(Op op, const Tensor<T>& x, int axis) {
     return static_cast<std::size_t>(axis < 0 ? axis + rank : axis);
 }
 
+template <class T>
+Shape checked_axes(Op op, const Tensor<T>& x, const std::vector<int>& axes, bool permutation) {
+    const std::string name = op_info(op).name;
+    std::string list;
+    for (const int axis : axes)
+        list += (list.empty() ? "" : ", ") + std::to_string(axis);
+    list = "(" + list + (axes.size() == 1 ? ",)" : ")");
+    if (permutation && axes.size() != x.dim())
+        throw ShapeError(in_scope(name + ": axes " + list + " name " + std::to_string(axes.size()) +
+                                  " axes of " + describe(x) + ", which has " +
+                                  std::to_string(x.dim()) + ": give each axis once"));
+    Shape out;
+    for (const int axis : axes) {
+        const std::size_t a = checked_axis(op, x, axis);
+        if (std::find(out.begin(), out.end(), a) != out.end())
+            throw ShapeError(in_scope(name + ": axis " + std::to_string(axis) + " of axes " + list +
+                                      " names axis " + std::to_string(a) + " of " + describe(x) +
+                                      " again"));
+        out.push_back(a);
+    }
+    return out;
+}
+
+Shape reduced_shape(const Shape& shape, const std::vector<std::size_t>& axes, bool keepdims) {
+    Shape out;
+    for (std::size_t i = 0; i < shape.size(); ++i) {
+        if (std::find(axes.begin(), axes.end(), i) == axes.end())
+            out.push_back(shape[i]);
+        else if (keepdims)
+            out.push_back(1);
+    }
+    return out;
+}
+
 Shape reduced_shape(const Shape& shape, std::size_t axis, bool keepdims) {
     Shape out;
     for (std::size_t i = 0; i < shape.size(); ++i) {
@@ -61,7 +95,8 @@ Shape reduced_shape(const Shape& shape, std::size_t axis, bool keepdims) {
 #define XGRAD_INSTANTIATE(T)                                                                       \
     template void require_defined(Op, const Tensor<T>&, const char*);                              \
     template Shape broadcast_shape(Op, const Tensor<T>&, const Tensor<T>&);                        \
-    template std::size_t checked_axis(Op, const Tensor<T>&, int);
+    template std::size_t checked_axis(Op, const Tensor<T>&, int);                                  \
+    template Shape checked_axes(Op, const Tensor<T>&, const std::vector<int>&, bool);
 XGRAD_FOR_EACH_SCALAR(XGRAD_INSTANTIATE)
 #undef XGRAD_INSTANTIATE
 

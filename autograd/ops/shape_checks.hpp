@@ -5,6 +5,7 @@
 #include "autograd/core/tensor.hpp"
 
 #include <cstddef>
+#include <vector>
 
 namespace xgrad::detail {
 
@@ -20,7 +21,14 @@ void require_defined(Op op, const Tensor<T>& x, const char* role);
 template <class T>
 std::size_t checked_axis(Op op, const Tensor<T>& x, int axis);
 
+/// Normalised `axes` of x, in the order given; ShapeError naming the first one out of range
+/// or repeated, and, with `permutation`, when they are not each of x's axes once.
+template <class T>
+Shape checked_axes(Op op, const Tensor<T>& x, const std::vector<int>& axes, bool permutation);
+
 /// The shape of x with `axis` removed, or kept with extent 1.
 Shape reduced_shape(const Shape& shape, std::size_t axis, bool keepdims);
+/// The shape of x with `axes` removed, or kept with extent 1.
+Shape reduced_shape(const Shape& shape, const std::vector<std::size_t>& axes, bool keepdims);
 
 } // namespace xgrad::detail

@@ -15,6 +15,8 @@
 #include <stdexcept>
 #include <string>
 #include <type_traits>
+#include <utility>
+#include <vector>
 
 namespace xgrad::fuzzing {
 
@@ -52,6 +54,29 @@ Shape pick_shape(Bytes& in, std::size_t max_rank = 3) {
     for (std::size_t i = 0; i < rank; ++i)
         shape.push_back(in.template ConsumeIntegralInRange<std::size_t>(0, 4));
     return shape;
+}
+
+// Up to four axes in [-4, 3]: often valid for the ranks pick_shape makes, sometimes out of
+// range or repeated (which the op must refuse cleanly).
+template <class Bytes>
+std::vector<int> pick_axes(Bytes& in) {
+    std::vector<int> axes(in.template ConsumeIntegralInRange<std::size_t>(0, 4));
+    for (int& axis : axes)
+        axis = in.template ConsumeIntegralInRange<int>(-4, 3);
+    return axes;
+}
+
+// A permutation of `rank` axes (shuffled by the bytes), or now and then any axes at all.
+template <class Bytes>
+std::vector<int> pick_permutation(Bytes& in, std::size_t rank) {
+    if (in.ConsumeBool())
+        return pick_axes(in);
+    std::vector<int> perm(rank);
+    for (std::size_t i = 0; i < rank; ++i)
+        perm[i] = static_cast<int>(i);
+    for (std::size_t i = rank; i > 1; --i)
+        std::swap(perm[i - 1], perm[in.template ConsumeIntegralInRange<std::size_t>(0, i - 1)]);
+    return perm;
 }
 
 /// Thrown when an op of the table has no way to be built here: a test failure, not a finding.
@@ -120,9 +145,17 @@ Tensor<T> build_op(Op op, Bytes& in, const Tensor<T>& a, const Tensor<T>& b, con
     case Op::clip:
         return clip(a, pick_value<T>(in), pick_value<T>(in));
     case Op::sum:
-        return flag ? sum(a) : sum(a, axis, in.ConsumeBool());
+        if (flag)
+            return sum(a);
+        return in.ConsumeBool() ? sum(a, pick_axes(in), in.ConsumeBool())
+                                : sum(a, axis, in.ConsumeBool());
     case Op::mean:
-        return flag ? mean(a) : mean(a, axis, in.ConsumeBool());
+        if (flag)
+            return mean(a);
+        return in.ConsumeBool() ? mean(a, pick_axes(in), in.ConsumeBool())
+                                : mean(a, axis, in.ConsumeBool());
+    case Op::transpose:
+        return flag ? transpose(a) : transpose(a, pick_permutation(in, a.dim()));
     case Op::sum_to:
         return sum_to(a, flag ? b.shape() : pick_shape(in, 4));
     case Op::broadcast_to:
@@ -135,8 +168,6 @@ Tensor<T> build_op(Op op, Bytes& in, const Tensor<T>& a, const Tensor<T>& b, con
         return softmax(a, axis);
     case Op::log_softmax:
         return log_softmax(a, axis);
-    case Op::bce_with_logits:
-        return binary_cross_entropy_with_logits(a, b);
     case Op::leaky_relu_grad:
         return leaky_relu_grad(a, b, pick_value<T>(in));
     default:
