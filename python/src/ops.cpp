@@ -73,8 +73,7 @@ Shape to_shape(py::handle obj, std::size_t size, bool infer, const char* op) {
     return shape;
 }
 
-// sum/mean over None (all), one axis or several (one axis at a time, the highest first, so
-// that the lower axes keep their numbers).
+// sum/mean over None (all), one axis or several (numpy's axis tuple).
 template <bool mean>
 PyTensor reduce(py::handle x, py::object axis, bool keepdims) {
     const char* op = mean ? "mean" : "sum";
@@ -104,21 +103,9 @@ PyTensor reduce(py::handle x, py::object axis, bool keepdims) {
                 axes.push_back(h.cast<int>());
             }
         }
-        const int rank = static_cast<int>(v.dim());
-        for (int& a : axes) {
-            if (a < -rank || a >= rank)
-                throw ShapeError(std::string(op) + ": axis " + std::to_string(a) +
-                                 " is out of range for " + describe(v));
-            if (a < 0)
-                a += rank;
-        }
-        std::sort(axes.rbegin(), axes.rend());
-        if (std::adjacent_find(axes.begin(), axes.end()) != axes.end())
-            throw ShapeError(std::string(op) + ": an axis given twice");
+        // The engine's several-axes reduction checks the axes and names a bad one.
         py::gil_scoped_release release;
-        Tn r = v;
-        for (int a : axes)
-            r = mean ? xgrad::mean(r, a, keepdims) : xgrad::sum(r, a, keepdims);
+        Tn r = mean ? xgrad::mean(v, axes, keepdims) : xgrad::sum(v, axes, keepdims);
         return PyTensor{r};
     });
 }
@@ -205,8 +192,16 @@ void bind_ops(py::module_& m) {
     XGRAD_PY_UNARY(sigmoid)
     XGRAD_PY_UNARY(relu)
     XGRAD_PY_UNARY(softplus)
-    XGRAD_PY_UNARY(transpose)
 #undef XGRAD_PY_UNARY
+    m.def(
+        "transpose",
+        [](py::object x, py::object axes) {
+            if (axes.is_none())
+                return unary(x, "transpose", [](const auto& v) { return xgrad::transpose(v); });
+            auto perm = axes.cast<std::vector<int>>(); // numpy's transpose(x, axes)
+            return unary(x, "transpose", [&perm](const auto& v) { return xgrad::transpose(v, perm); });
+        },
+        py::arg("x"), py::arg("axes") = py::none());
     m.def(
         "add_scalar",
         [](py::object x, double c) {
@@ -323,7 +318,6 @@ void bind_ops(py::module_& m) {
     const char* bce_doc = "Mean cross-entropy of sigmoid(Z) against Y, from the logits Z "
                           "(finite for any Z). Z and Y have the same shape.";
     m.def("binary_cross_entropy_with_logits", bce, py::arg("Z"), py::arg("Y"), bce_doc);
-    m.def("bce_with_logits", bce, py::arg("Z"), py::arg("Y"), bce_doc); // the op table's name
     // ---- backward helpers ----
     m.def("sigmoid_grad", [](py::object g, py::object a) {
         return binary(g, a, "sigmoid_grad",

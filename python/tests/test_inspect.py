@@ -17,7 +17,7 @@ def small_loss():
     X, Y = rng.randn(2, 5), (rng.rand(1, 5) > 0.5).astype(float)
     A1 = xgrad.relu(xgrad.linear(W1, X, b1))
     A1.label = "A[1]"
-    J = xgrad.bce_with_logits(xgrad.linear(W2, A1, b2), Y)
+    J = xgrad.binary_cross_entropy_with_logits(xgrad.linear(W2, A1, b2), Y)
     J.label = "J"
     return J, [W1, b1, W2, b2]
 
@@ -26,7 +26,7 @@ def test_text_dot_and_json():
     J, params = small_loss()
     g = xgrad.inspect(J, batch_size=5)
     text = g.to_text()
-    for word in ("linear", "relu", "bce_with_logits", "W[1]", "A[1]", "(3, m)"):
+    for word in ("linear", "relu", "binary_cross_entropy_with_logits", "W[1]", "A[1]", "(3, m)"):
         assert word in text, word
     assert g.op_count == 4 and len(g) == 4 + 4 + 2  # ops, parameters, X and Y
     assert g.to_dot().startswith("digraph")
@@ -49,6 +49,6 @@ def test_step_through_ends_with_backwards_gradients():
     for p in params:
         p.zero_grad()
     steps = list(xgrad.step_through(J))
-    assert len(steps) == 4 and "bce_with_logits" in steps[0]
+    assert len(steps) == 4 and "binary_cross_entropy_with_logits" in steps[0]
     for p, w in zip(params, want):
         np.testing.assert_allclose(p.grad, w, rtol=1e-14)

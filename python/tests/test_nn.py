@@ -97,7 +97,7 @@ def test_optimisers_keep_their_model_alive_and_state():
     del model
     for _ in range(3):
         adam.zero_grad()
-        J = xgrad.bce_with_logits(xgrad.linear(tensors["W2"], xgrad.relu(
+        J = xgrad.binary_cross_entropy_with_logits(xgrad.linear(tensors["W2"], xgrad.relu(
             xgrad.linear(tensors["W1"], X, tensors["b1"])), tensors["b2"]), Y)
         J.backward()
         adam.step()

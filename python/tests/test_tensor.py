@@ -174,7 +174,7 @@ def _samples(rng):
         "softmax": (lambda t: xgrad.softmax(t, axis=0), [x], np.exp(x) / np.exp(x).sum(0)),
         "log_softmax": (lambda t: xgrad.log_softmax(t, axis=0), [x],
                         x - np.log(np.exp(x).sum(0))),
-        "bce_with_logits": (xgrad.bce_with_logits, [x, labels],
+        "binary_cross_entropy_with_logits": (xgrad.binary_cross_entropy_with_logits, [x, labels],
                             np.mean(-labels * np.log(sig) - (1 - labels) * np.log(1 - sig))),
         "sigmoid_grad": (xgrad.sigmoid_grad, [y, sig], y * sig * (1 - sig)),
         "tanh_grad": (xgrad.tanh_grad, [y, np.tanh(x)], y * (1 - np.tanh(x) ** 2)),
@@ -207,7 +207,7 @@ def test_every_op_of_the_table_is_a_function_matching_numpy_and_central_differen
 def test_the_long_name_of_bce_is_the_same_op():
     z, y = np.array([[1000.0, -1000.0, 0.5]]), np.array([[1.0, 0.0, 1.0]])
     a = xgrad.binary_cross_entropy_with_logits(z, y)
-    b = xgrad.bce_with_logits(z, y)
+    b = xgrad.binary_cross_entropy_with_logits(z, y)
     assert a.item() == b.item() and np.isfinite(a.item())
 
 
