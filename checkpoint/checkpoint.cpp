@@ -392,9 +392,17 @@ Manifest read_manifest(const std::string& dir) {
     info.dtype = f.text("dtype");
     if (info.dtype != "float64" && info.dtype != "float32")
         f.fail("dtype", "is \"" + info.dtype.substr(0, 40) + "\", expected float64 or float32");
-    info.layer_dims = f.sizes("layer_dims");
-    info.activations = f.strings("activations");
-    if (info.layer_dims.size() < 2 || info.activations.size() != info.layer_dims.size() - 1)
+    if (f.has("layers")) { // a Sequential: its layers' names stand for the architecture
+        info.layers = f.strings("layers");
+        if (info.layers.empty())
+            f.fail("layers", "is empty");
+    }
+    if (info.layers.empty())
+        info.layer_dims = f.sizes("layer_dims");
+    if (info.layers.empty())
+        info.activations = f.strings("activations");
+    if (info.layers.empty() &&
+        (info.layer_dims.size() < 2 || info.activations.size() != info.layer_dims.size() - 1))
         f.fail("activations",
                "must name one activation per layer: " + std::to_string(info.activations.size()) +
                    " for " + std::to_string(info.layer_dims.size()) + " layer sizes");
@@ -414,13 +422,23 @@ Manifest read_manifest(const std::string& dir) {
     if (f.has("optimizer")) {
         const Fields o = f.object("optimizer");
         info.optimizer = o.text("name");
-        if (info.optimizer != "gd" && info.optimizer != "momentum" && info.optimizer != "adam")
-            o.fail("name",
-                   "is \"" + info.optimizer.substr(0, 40) + "\", expected gd, momentum or adam");
+        if (info.optimizer != "gd" && info.optimizer != "momentum" && info.optimizer != "adam" &&
+            info.optimizer != "adamw")
+            o.fail("name", "is \"" + info.optimizer.substr(0, 40) +
+                               "\", expected gd, momentum, adam or adamw");
         const Fields h = o.object("hyperparameters");
         for (const std::string& key : h.keys())
             info.hyperparameters[key] = h.number(key);
         m.state = o.strings("state");
+        if (o.has("schedule")) {
+            const Fields schedule = o.object("schedule");
+            info.schedule = schedule.text("name");
+            if (info.schedule.empty())
+                schedule.fail("name", "is empty");
+            const Fields sh = schedule.object("hyperparameters");
+            for (const std::string& key : sh.keys())
+                info.schedule_hyperparameters[key] = sh.number(key);
+        }
     }
     if (f.has("notes")) {
         const Fields n = f.object("notes");
@@ -481,6 +499,13 @@ Array<T> read_array(const std::string& version_dir, const FileRecord& r) {
     return a;
 }
 
+std::string join(const std::vector<std::string>& names) {
+    std::string out;
+    for (const std::string& name : names)
+        out += (out.empty() ? "" : ", ") + name;
+    return out;
+}
+
 std::string architecture(const std::vector<std::size_t>& dims,
                          const std::vector<std::string>& activations) {
     std::string out = std::to_string(dims.front());
@@ -507,6 +532,8 @@ std::map<std::string, double> hyperparameters(const nn::Optimizer<T>& o) {
         h["beta2"] = double(a->beta2());
         h["epsilon"] = double(a->epsilon());
     }
+    if (o.weight_decay() != T(0) || o.name() == "adamw")
+        h["weight_decay"] = double(o.weight_decay());
     return h;
 }
 
@@ -530,12 +557,13 @@ void set_checkpoint_fault_hook(std::function<void(std::string_view stage)> hook)
 }
 } // namespace detail
 
+namespace {
+// Writes a new version of `dir`: the arrays, the optimiser's state and a manifest whose
+// architecture fields (after dtype) are `fields`.
 template <class T>
-void save_checkpoint(const std::string& dir, const nn::Model<T>& model,
-                     const nn::Optimizer<T>* optimizer, TrainingProgress progress,
-                     const std::map<std::string, std::string>& notes) {
-    if (model.L() == 0)
-        throw FileError(dir, "cannot save a model without layers");
+void save_version(const std::string& dir, const std::map<std::string, Array<T>>& arrays,
+                  const OrderedJson& fields, const nn::Optimizer<T>* optimizer,
+                  TrainingProgress progress, const std::map<std::string, std::string>& notes) {
     if (progress.epoch < 0 || progress.step < 0)
         throw FileError(dir, "cannot save a negative epoch or step");
     std::error_code ec;
@@ -573,7 +601,7 @@ void save_checkpoint(const std::string& dir, const nn::Model<T>& model,
         records.push_back(std::move(r));
     };
     std::vector<std::string> parameter_names, state_names;
-    for (const auto& [key, value] : model.parameter_values()) {
+    for (const auto& [key, value] : arrays) {
         write_array(key, value);
         parameter_names.push_back(key);
     }
@@ -586,18 +614,21 @@ void save_checkpoint(const std::string& dir, const nn::Model<T>& model,
             state_names.push_back(key);
         }
 
-    const std::vector<std::size_t> dims = model.layer_dims();
-    const std::vector<std::string> activations = activation_names(model);
     OrderedJson manifest = {
-        {"format", format_name},        {"version", format_version},
-        {"dtype", dtype_name<T>()},     {"architecture", architecture(dims, activations)},
-        {"layer_dims", dims},           {"activations", activations},
-        {"epoch", progress.epoch},      {"step", progress.step},
-        {"parameters", parameter_names}};
-    if (optimizer)
+        {"format", format_name}, {"version", format_version}, {"dtype", dtype_name<T>()}};
+    for (auto field = fields.begin(); field != fields.end(); ++field)
+        manifest[field.key()] = *field;
+    manifest["epoch"] = progress.epoch;
+    manifest["step"] = progress.step;
+    manifest["parameters"] = parameter_names;
+    if (optimizer) {
         manifest["optimizer"] = {{"name", std::string(optimizer->name())},
                                  {"hyperparameters", hyperparameters(*optimizer)},
                                  {"state", state_names}};
+        if (const nn::LRSchedule* schedule = optimizer->schedule())
+            manifest["optimizer"]["schedule"] = {{"name", schedule->name()},
+                                                 {"hyperparameters", schedule->hyperparameters()}};
+    }
     if (!notes.empty())
         manifest["notes"] = notes;
     OrderedJson& files = manifest["files"] = OrderedJson::array();
@@ -620,10 +651,89 @@ void save_checkpoint(const std::string& dir, const nn::Model<T>& model,
     reached("current");
     remove_stale(dir, name);
 }
+} // namespace
+
+template <class T>
+void save_checkpoint(const std::string& dir, const nn::Model<T>& model,
+                     const nn::Optimizer<T>* optimizer, TrainingProgress progress,
+                     const std::map<std::string, std::string>& notes) {
+    if (model.L() == 0)
+        throw FileError(dir, "cannot save a model without layers");
+    const std::vector<std::size_t> dims = model.layer_dims();
+    const std::vector<std::string> activations = activation_names(model);
+    const OrderedJson fields = {{"architecture", architecture(dims, activations)},
+                                {"layer_dims", dims},
+                                {"activations", activations}};
+    save_version(dir, model.parameter_values(), fields, optimizer, progress, notes);
+}
+
+template <class T>
+void save_checkpoint(const std::string& dir, const nn::Sequential<T>& model,
+                     const nn::Optimizer<T>* optimizer, TrainingProgress progress,
+                     const std::map<std::string, std::string>& notes) {
+    if (model.size() == 0)
+        throw FileError(dir, "cannot save a model without layers");
+    const OrderedJson fields = {{"architecture", model.summary()},
+                                {"model", "sequential"},
+                                {"layers", model.layer_names()}};
+    save_version(dir, model.state_values(), fields, optimizer, progress, notes);
+}
 
 CheckpointInfo read_checkpoint_info(const std::string& dir) {
     return read_manifest(dir).info;
 }
+
+namespace {
+// Does the checkpoint hold state for `optimizer` (kind and schedule)?
+template <class T>
+void check_optimizer(const Manifest& m, const nn::Optimizer<T>& optimizer,
+                     const std::string& manifest_path) {
+    if (m.info.optimizer.empty())
+        throw FileError(manifest_path, "holds no optimiser state; the " +
+                                           std::string(optimizer.name()) +
+                                           " optimiser given needs it (pass none to load "
+                                           "the parameters only)");
+    if (m.info.optimizer != optimizer.name())
+        throw FileError(manifest_path, "holds " + m.info.optimizer +
+                                           " optimiser state, but the optimiser given is " +
+                                           std::string(optimizer.name()));
+    const std::string given = optimizer.schedule() ? optimizer.schedule()->name() : "";
+    const auto described = [](const std::string& schedule) {
+        return schedule.empty() ? std::string("no learning-rate schedule")
+                                : "the " + schedule + " learning-rate schedule";
+    };
+    if (m.info.schedule != given)
+        throw FileError(manifest_path, "holds " + described(m.info.schedule) +
+                                           ", but the optimiser given has " + described(given));
+}
+
+// The optimiser's state from the checkpoint, checked against what `optimizer` holds.
+template <class T>
+std::map<std::string, Array<T>>
+read_optimizer_state(const Manifest& m, const std::string& version_dir,
+                     const nn::Optimizer<T>& optimizer, const std::string& manifest_path) {
+    std::map<std::string, Array<T>> state;
+    for (const std::string& name : m.state)
+        state[name] = read_array<T>(version_dir, m.files.at(name));
+    const std::map<std::string, Array<T>> expected = optimizer.state();
+    for (const auto& [key, value] : expected) {
+        const auto it = state.find(key);
+        if (it == state.end())
+            throw FileError(manifest_path, "has no optimiser state " + key);
+        if (it->second.shape() != value.shape())
+            throw FileError((fs::path(version_dir) / (key + ".npy")).string(),
+                            "has shape " + to_string(it->second.shape()) + ", the " +
+                                std::string(optimizer.name()) + " optimiser's " + key + " is " +
+                                to_string(value.shape()));
+    }
+    for (const auto& entry : state)
+        if (!expected.count(entry.first))
+            throw FileError(manifest_path, "holds optimiser state " + entry.first + " that the " +
+                                               std::string(optimizer.name()) +
+                                               " optimiser does not have");
+    return state;
+}
+} // namespace
 
 template <class T>
 CheckpointInfo load_checkpoint(const std::string& dir, nn::Model<T>& model,
@@ -636,23 +746,17 @@ CheckpointInfo load_checkpoint(const std::string& dir, nn::Model<T>& model,
     if (m.info.dtype != dtype_name<T>())
         throw FileError(manifest_path, "holds " + m.info.dtype + " values; the model is " +
                                            dtype_name<T>() + " (load it with that dtype)");
+    if (!m.info.layers.empty())
+        throw FileError(manifest_path, "holds a Sequential (" + join(m.info.layers) +
+                                           "), not an L-layer Model: load it into a Sequential");
     const std::vector<std::size_t> dims = model.layer_dims();
     const std::vector<std::string> activations = activation_names(model);
     if (dims != m.info.layer_dims || activations != m.info.activations)
         throw FileError(manifest_path, "architecture mismatch: the checkpoint is " +
                                            architecture(m.info.layer_dims, m.info.activations) +
                                            ", the model is " + architecture(dims, activations));
-    if (optimizer) {
-        if (m.info.optimizer.empty())
-            throw FileError(manifest_path, "holds no optimiser state; the " +
-                                               std::string(optimizer->name()) +
-                                               " optimiser given needs it (pass none to load "
-                                               "the parameters only)");
-        if (m.info.optimizer != optimizer->name())
-            throw FileError(manifest_path, "holds " + m.info.optimizer +
-                                               " optimiser state, but the optimiser given is " +
-                                               std::string(optimizer->name()));
-    }
+    if (optimizer)
+        check_optimizer(m, *optimizer, manifest_path);
 
     // Read and check every array before anything changes.
     std::map<std::string, Array<T>> parameters, state;
@@ -671,28 +775,57 @@ CheckpointInfo load_checkpoint(const std::string& dir, nn::Model<T>& model,
         throw FileError(manifest_path, "lists " + std::to_string(parameters.size()) +
                                            " parameters, the model has " +
                                            std::to_string(model.parameters().size()));
-    if (optimizer) {
-        for (const std::string& name : m.state)
-            state[name] = read_array<T>(version_dir, m.files.at(name));
-        const std::map<std::string, Array<T>> expected = optimizer->state();
-        for (const auto& [key, value] : expected) {
-            const auto it = state.find(key);
-            if (it == state.end())
-                throw FileError(manifest_path, "has no optimiser state " + key);
-            if (it->second.shape() != value.shape())
-                throw FileError((fs::path(version_dir) / (key + ".npy")).string(),
-                                "has shape " + to_string(it->second.shape()) + ", the " +
-                                    std::string(optimizer->name()) + " optimiser's " + key +
-                                    " is " + to_string(value.shape()));
-        }
-        for (const auto& entry : state)
-            if (!expected.count(entry.first))
-                throw FileError(manifest_path, "holds optimiser state " + entry.first +
-                                                   " that the " + std::string(optimizer->name()) +
-                                                   " optimiser does not have");
-    }
+    if (optimizer)
+        state = read_optimizer_state(m, version_dir, *optimizer, manifest_path);
 
     model.load_parameters(parameters);
+    if (optimizer)
+        optimizer->load_state(state);
+    return m.info;
+}
+
+template <class T>
+CheckpointInfo load_checkpoint(const std::string& dir, nn::Sequential<T>& model,
+                               nn::Optimizer<T>* optimizer) {
+    const Manifest m = read_manifest(dir);
+    const std::string version_dir = (fs::path(dir) / m.info.version).string();
+    const std::string manifest_path = (fs::path(version_dir) / manifest_name).string();
+    if (m.info.dtype != dtype_name<T>())
+        throw FileError(manifest_path, "holds " + m.info.dtype + " values; the model is " +
+                                           dtype_name<T>() + " (load it with that dtype)");
+    const std::vector<std::string> layers = model.layer_names();
+    if (m.info.layers.empty())
+        throw FileError(manifest_path, "holds an L-layer Model (" +
+                                           architecture(m.info.layer_dims, m.info.activations) +
+                                           "), not a Sequential");
+    if (layers != m.info.layers)
+        throw FileError(manifest_path, "architecture mismatch: the checkpoint is " +
+                                           join(m.info.layers) + ", the model is " + join(layers));
+    if (optimizer)
+        check_optimizer(m, *optimizer, manifest_path);
+
+    // Read and check every array before anything changes.
+    std::map<std::string, Array<T>> values, state;
+    for (const std::string& name : m.parameters)
+        values[name] = read_array<T>(version_dir, m.files.at(name));
+    const std::map<std::string, Array<T>> expected = model.state_values();
+    for (const auto& [key, value] : expected) {
+        const auto it = values.find(key);
+        if (it == values.end())
+            throw FileError(manifest_path, "has no " + key + " for the model");
+        if (it->second.shape() != value.shape())
+            throw FileError((fs::path(version_dir) / (key + ".npy")).string(),
+                            "has shape " + to_string(it->second.shape()) + ", the model's " + key +
+                                " is " + to_string(value.shape()));
+    }
+    if (values.size() != expected.size())
+        throw FileError(manifest_path, "lists " + std::to_string(values.size()) +
+                                           " arrays, the model has " +
+                                           std::to_string(expected.size()));
+    if (optimizer)
+        state = read_optimizer_state(m, version_dir, *optimizer, manifest_path);
+
+    model.load_state_values(values);
     if (optimizer)
         optimizer->load_state(state);
     return m.info;
@@ -708,6 +841,10 @@ nn::Model<T> load_checkpoint_model(const std::string& dir) {
     if (m.info.dtype != dtype_name<T>())
         throw FileError(manifest_path, "holds " + m.info.dtype + " values, not " + dtype_name<T>() +
                                            " (load it with that dtype)");
+    if (!m.info.layers.empty())
+        throw FileError(manifest_path, "holds a Sequential (" + join(m.info.layers) +
+                                           "), not an L-layer Model: build the Sequential and "
+                                           "load_checkpoint into it");
     std::map<std::string, Array<T>> parameters;
     for (const std::string& name : m.parameters)
         parameters[name] = read_array<T>(version_dir, m.files.at(name));
@@ -737,6 +874,11 @@ nn::Model<T> load_checkpoint_model(const std::string& dir) {
                                   const nn::Optimizer<T>*, TrainingProgress,                       \
                                   const std::map<std::string, std::string>&);                      \
     template CheckpointInfo load_checkpoint(const std::string&, nn::Model<T>&, nn::Optimizer<T>*); \
+    template void save_checkpoint(const std::string&, const nn::Sequential<T>&,                    \
+                                  const nn::Optimizer<T>*, TrainingProgress,                       \
+                                  const std::map<std::string, std::string>&);                      \
+    template CheckpointInfo load_checkpoint(const std::string&, nn::Sequential<T>&,                \
+                                            nn::Optimizer<T>*);                                    \
     template nn::Model<T> load_checkpoint_model(const std::string&);
 XGRAD_CHECKPOINT_INSTANTIATE(float)
 XGRAD_CHECKPOINT_INSTANTIATE(double)

@@ -27,6 +27,7 @@
 #include "io/file_error.hpp"
 #include "nn/model.hpp"
 #include "nn/optim.hpp"
+#include "nn/sequential.hpp"
 
 #include <cstddef>
 #include <functional>
@@ -43,11 +44,19 @@ struct CheckpointInfo {
     std::string dtype;                    ///< "float64" or "float32"
     std::vector<std::size_t> layer_dims;  ///< {n_x, n_1, ..., n_L}
     std::vector<std::string> activations; ///< one per layer, e.g. {"tanh", "sigmoid"}
-    long epoch = 0;                       ///< epochs completed when saved
-    long step = 0;                        ///< optimiser steps taken when saved
-    std::string optimizer;                ///< "gd", "momentum", "adam", or "" if none saved
-    /// The optimiser's hyperparameters: learning_rate, and beta / beta1, beta2, epsilon.
+    /// A Sequential's layers' names ("Dense 2 -> 8", "BatchNorm 8", ...); then layer_dims and
+    /// activations are empty. Empty for a Model.
+    std::vector<std::string> layers;
+    long epoch = 0;        ///< epochs completed when saved
+    long step = 0;         ///< optimiser steps taken when saved
+    std::string optimizer; ///< "gd", "momentum", "adam", "adamw", or "" if none saved
+    /// The optimiser's hyperparameters: learning_rate, and beta / beta1, beta2, epsilon, and
+    /// weight_decay when not 0 (always for adamw).
     std::map<std::string, double> hyperparameters;
+    /// The optimiser's learning-rate schedule ("step", "exponential", "inverse_time"; "" for
+    /// none) and its settings. Its place (lr, lr0, lr_epoch) is in the optimiser's state.
+    std::string schedule;
+    std::map<std::string, double> schedule_hyperparameters;
     /// Free-form notes the trainer chose to keep (data set, command line...).
     std::map<std::string, std::string> notes;
 };
@@ -66,6 +75,14 @@ void save_checkpoint(const std::string& dir, const nn::Model<T>& model,
                      const nn::Optimizer<T>* optimizer, TrainingProgress progress = {},
                      const std::map<std::string, std::string>& notes = {});
 
+/// The same for a Sequential: its parameters and its layers' buffers (BatchNorm's running
+/// averages) as "W1.npy", "gamma2.npy", "running_mean2.npy"..., its layers' names in the
+/// manifest's "layers" field instead of layer_dims and activations.
+template <class T>
+void save_checkpoint(const std::string& dir, const nn::Sequential<T>& model,
+                     const nn::Optimizer<T>* optimizer, TrainingProgress progress = {},
+                     const std::map<std::string, std::string>& notes = {});
+
 /// Reads and checks the manifest of `dir`'s current version, without reading the arrays:
 /// enough to build the model and optimiser to load into (as `xgrad train --resume` does).
 CheckpointInfo read_checkpoint_info(const std::string& dir);
@@ -75,6 +92,12 @@ CheckpointInfo read_checkpoint_info(const std::string& dir);
 /// checked before anything changes. Returns the manifest (epoch and step to resume from).
 template <class T>
 CheckpointInfo load_checkpoint(const std::string& dir, nn::Model<T>& model,
+                               nn::Optimizer<T>* optimizer = nullptr);
+
+/// Loads a Sequential's checkpoint into `model`, whose layers must have the saved names
+/// (build the same Sequential first); refused, changing nothing, as for a Model.
+template <class T>
+CheckpointInfo load_checkpoint(const std::string& dir, nn::Sequential<T>& model,
                                nn::Optimizer<T>* optimizer = nullptr);
 
 /// A model built from the checkpoint's architecture, holding its parameters.

@@ -117,6 +117,10 @@ TrainRun<T> train_network(const TrainSettings& s) {
     nn::Model<T>& model = run.model;
     auto optimizer =
         nn::make_optimizer<T>(s.optimizer, model.parameters(), static_cast<T>(s.learning_rate));
+    // --decay F: the rate times F after every epoch, a schedule kept in the optimiser's state
+    // (so in its checkpoints, and restored on --resume).
+    if (s.decay != 1)
+        optimizer->schedule(std::make_shared<nn::ExponentialDecay>(s.decay));
     std::size_t start_epoch = 0, steps = 0;
     if (!s.resume.empty()) {
         const checkpoint::CheckpointInfo info = checkpoint::load_checkpoint(
@@ -166,8 +170,7 @@ TrainRun<T> train_network(const TrainSettings& s) {
     nn::DivergenceWatch watch(model.loss_kind(), n_y);
     double training_seconds = 0;
     for (std::size_t epoch = start_epoch + 1; epoch <= s.epochs; ++epoch) {
-        const double alpha = s.learning_rate * std::pow(s.decay, double(epoch - 1));
-        optimizer->learning_rate(static_cast<T>(alpha));
+        const double alpha = double(optimizer->learning_rate()); // this epoch's
         nn::FitOptions options;
         options.epochs = 1;
         options.batch_size = batch;
@@ -187,6 +190,8 @@ TrainRun<T> train_network(const TrainSettings& s) {
             nn::fit(model, *optimizer, data.train.X, data.train.Y, options).at(0);
         training_seconds += seconds_since(start);
         steps += batches;
+        if (optimizer->schedule())
+            optimizer->step_schedule(); // learning_rate * decay^epoch for the next epoch
         stats.epoch = epoch;
         const std::string verdict = watch.verdict(epoch, stats.loss, alpha, "--lr");
         if (!verdict.empty()) {
@@ -250,6 +255,9 @@ TrainSettings train_settings(const Flags& flags) {
                                  " cannot be combined with --resume: the network comes from the "
                                  "checkpoint");
         s.resumed = checkpoint::read_checkpoint_info(s.resume);
+        if (!s.resumed.layers.empty())
+            throw io::FileError(s.resume, "holds a Sequential's checkpoint; xgrad train resumes "
+                                          "only the L-layer models it trains");
         notes = s.resumed.notes;
     }
     s.net = network_choice(flags);

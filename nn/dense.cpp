@@ -39,6 +39,11 @@ void Dense<T>::number(std::size_t l) {
 }
 
 template <class T>
+std::string Dense<T>::name() const {
+    return "Dense " + std::to_string(n_in()) + " -> " + std::to_string(n_out());
+}
+
+template <class T>
 Tensor<T> Dense<T>::forward(const Tensor<T>& A_prev) const {
     Tensor<T> Z = linear(m_W, A_prev, m_b);
     Z.label(m_Z_label);

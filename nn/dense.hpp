@@ -4,14 +4,16 @@
 
 #include "autograd/autograd.hpp"
 #include "nn/init.hpp"
+#include "nn/layer.hpp"
 
 #include <cstddef>
 #include <string>
+#include <vector>
 
 namespace xgrad::nn {
 
 template <class T = double>
-class Dense {
+class Dense : public Layer<T> {
 public:
     /// W drawn from `init` (see Initializer), b zeros.
     Dense(std::size_t n_in, std::size_t n_out, Initializer<T>& init);
@@ -32,11 +34,18 @@ public:
 
     /// The layer's number l in its model: labels become W[l], b[l] and Z[l]; 0 (the default)
     /// leaves them unnumbered (W, b, Z).
-    void number(std::size_t l);
+    void number(std::size_t l) override;
     std::size_t index() const { return m_index; }
 
     /// Z = W A_prev + b, the engine's fused linear op, labelled Z[l].
     Tensor<T> forward(const Tensor<T>& A_prev) const;
+
+    // As a Layer (in a Sequential): the same Z, in training or not; "W" and "b".
+    Tensor<T> forward(const Tensor<T>& A_prev, bool /*training*/) override {
+        return forward(A_prev);
+    }
+    std::string name() const override;
+    std::vector<NamedTensor<T>> parameters() const override { return {{"W", m_W}, {"b", m_b}}; }
 
 private:
     Tensor<T> m_W, m_b;

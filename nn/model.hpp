@@ -14,6 +14,7 @@
 #include "nn/dropout.hpp"
 #include "nn/init.hpp"
 #include "nn/losses.hpp"
+#include "nn/named_tensor.hpp"
 
 #include <cstddef>
 #include <map>
@@ -21,13 +22,6 @@
 #include <vector>
 
 namespace xgrad::nn {
-
-/// A parameter and its key in the course's dictionary: "W1", "b1", "W2", ...
-template <class T>
-struct NamedTensor {
-    std::string name;
-    Tensor<T> tensor;
-};
 
 /// What a forward pass made, layer by layer, in the course's notation. Index l is layer l:
 /// Z[0] is unused, A[0] is X. A[L] stays undefined when the pass stopped at the logits Z[L]

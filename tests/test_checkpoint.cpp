@@ -365,7 +365,7 @@ TEST_CASE("refused: a damaged manifest, each fault named") {
         {"\"epoch\": 1", "\"epoch\": -1", "manifest field \"epoch\" must hold whole numbers"},
         {"\"step\": 3,", "", "manifest field \"step\" is missing"},
         {"\"name\": \"adam\"", "\"name\": \"rmsprop\"",
-         "manifest field \"optimizer.name\" is \"rmsprop\", expected gd, momentum or adam"},
+         "manifest field \"optimizer.name\" is \"rmsprop\", expected gd, momentum, adam or adamw"},
         {"\"learning_rate\": 0.05", "\"learning_rate\": \"fast\"",
          "manifest field \"optimizer.hyperparameters.learning_rate\" must be a number"},
         {"{\"name\": \"W1.npy\"", "{\"name\": \"../W1.npy\"",
