@@ -9,6 +9,7 @@
 #include "autograd/inspect/render.hpp"
 #include "io/file_error.hpp"
 #include "nn/data_checks.hpp"
+#include "nn/divergence.hpp"
 
 namespace xgrad::python {
 
@@ -43,6 +44,9 @@ void bind_errors(py::module_& m) {
                   "Misuse of the graph: backward through a freed graph, another thread's tape.");
     static PyObject* anomaly_error = new_error(m, "AnomalyError", error, PyExc_RuntimeError,
                                                "A NaN or Inf found by detect_anomaly().");
+    static PyObject* divergence_error =
+        new_error(m, "DivergenceError", error, PyExc_RuntimeError,
+                  "fit stopped a run whose loss went non-finite or far past where it started.");
     static PyObject* file_error =
         new_error(m, "FileError", error, PyExc_OSError, "A file could not be read or written.");
     static PyObject* graphviz_error = new_error(m, "GraphvizError", error, PyExc_RuntimeError,
@@ -64,6 +68,8 @@ void bind_errors(py::module_& m) {
             PyErr_SetString(shape_error, e.what());
         } catch (const GraphError& e) {
             PyErr_SetString(graph_error, e.what());
+        } catch (const nn::DivergenceError& e) {
+            PyErr_SetString(divergence_error, e.what());
         } catch (const AnomalyError& e) {
             PyErr_SetString(anomaly_error, e.what());
         } catch (const graphviz::Error& e) {

@@ -73,6 +73,21 @@ def test_fit_learns_and_prints_plain_lines_without_a_tty():
     assert lines[-1].startswith("epoch 300/300")
 
 
+def test_fit_refuses_bad_labels_and_stops_a_diverged_run():
+    rng = np.random.RandomState(0)
+    X = rng.randn(2, 40)
+    Y = (rng.rand(1, 40) > 0.5).astype(float)
+    model = xgrad.nn.Model([2, 4, 1], ["relu", "sigmoid"], seed=1)
+    bad = Y.copy()
+    bad[0, 7] = 2.0
+    with pytest.raises(xgrad.DataError, match=r"Y\[0, 7\]") as caught:
+        model.fit(X, bad, epochs=1, progress=False)
+    assert isinstance(caught.value, ValueError)
+    with pytest.raises(xgrad.DivergenceError, match="diverged") as caught:
+        model.fit(X * 100, Y, optimizer="gd", learning_rate=1000.0, epochs=50, progress=False)
+    assert isinstance(caught.value, RuntimeError)
+
+
 class _Terminal(io.StringIO):
     def isatty(self):
         return True
