@@ -116,11 +116,95 @@ def time_column(column, seconds, rounds=9):
     return statistics.median(times), statistics.median(cpu_times)
 
 
+FASHION_DIR = "/usr/share/datasets/fashion-mnist"
+
+
+def splitmix_uniform(stream, n):
+    """Element i of splitmix64 stream `stream` in [0, 1), as minibatch_problem.cpp draws it."""
+    i = np.arange(n, dtype=np.uint64)
+    z = np.uint64(stream) * np.uint64(0x100000000) + (i + np.uint64(1)) * np.uint64(0x9E3779B97F4A7C15)
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    z ^= z >> np.uint64(31)
+    return (z >> np.uint64(11)).astype(np.float64) * (1.0 / 9007199254740992.0)
+
+
+def fashion10(dtype, limit):
+    """Fashion-MNIST's training set example-major (m, 784), pixels / 255 in dtype as
+    io::load_fashion_mnist scales them, the labels, and the bench's He-uniform parameters."""
+    import gzip
+    with gzip.open(os.path.join(FASHION_DIR, "train-images-idx3-ubyte.gz")) as f:
+        pixels = np.frombuffer(f.read(), np.uint8, offset=16).reshape(-1, 784)
+    with gzip.open(os.path.join(FASHION_DIR, "train-labels-idx1-ubyte.gz")) as f:
+        labels = np.frombuffer(f.read(), np.uint8, offset=8)
+    if limit:
+        pixels, labels = pixels[:limit], labels[:limit]
+    X = pixels.astype(dtype) * (dtype(1) / dtype(255))
+    layers = [784, 256, 128, 10]
+    W, b = [None], [None]
+    for l in range(1, len(layers)):
+        a = np.sqrt(6.0 / layers[l - 1])
+        u = splitmix_uniform(l, layers[l] * layers[l - 1])
+        W.append(((2 * u - 1) * a).astype(dtype).reshape(layers[l], layers[l - 1]))
+        b.append(np.zeros(layers[l], dtype))
+    return X, labels.astype(np.int64), W, b
+
+
+def pytorch_epochs(dtype, epochs, limit, out, params_path):
+    """fashion10 as a PyTorch user trains it: nn.Sequential, CrossEntropyLoss, optim.Adam and
+    ExponentialLR(0.8), batches of 128 indexed from the example-major training set in
+    numpy's RandomState(1 + e).permutation(m) order (the C++ columns' order). Epoch 1 is
+    untimed. With params_path, the parameters after the epochs are saved there for the C++
+    binary's agreement check, and nothing is timed."""
+    import torch
+    X, labels, W, b = fashion10(dtype, limit)
+    m = X.shape[0]
+    X, y = torch.from_numpy(X), torch.from_numpy(labels)
+    model = torch.nn.Sequential(torch.nn.Linear(784, 256), torch.nn.ReLU(), torch.nn.Linear(256, 128),
+                                torch.nn.ReLU(), torch.nn.Linear(128, 10))
+    if dtype == np.float64:
+        model = model.double()
+    with torch.no_grad():
+        for l, layer in enumerate([model[0], model[2], model[4]], start=1):
+            layer.weight.copy_(torch.from_numpy(W[l]))
+            layer.bias.copy_(torch.from_numpy(b[l]))
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    schedule = torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma=0.8)
+    loss_fn = torch.nn.CrossEntropyLoss()
+    orders = [None] + [torch.from_numpy(np.random.RandomState(1 + e).permutation(m)) for e in range(1, epochs + 1)]
+    times, cpu_times = [], []
+    for e in range(1, epochs + 1):
+        order = orders[e]
+        t0, cpu0 = time.perf_counter(), time.process_time()
+        for start in range(0, m, 128):
+            rows = order[start:start + 128]
+            optimizer.zero_grad()
+            loss = loss_fn(model(X[rows]), y[rows])
+            loss.backward()
+            optimizer.step()
+        schedule.step()
+        if e > 1:
+            times.append((time.perf_counter() - t0) * 1e3)
+            cpu_times.append((time.process_time() - cpu0) * 1e3)
+    if params_path:
+        np.save(params_path, np.concatenate([p.detach().double().numpy().ravel() for p in model.parameters()]))
+        return
+    tag = "f32" if dtype == np.float32 else "f64"
+    ms, cpu_ms = statistics.median(times), statistics.median(cpu_times)
+    out.write("fashion10\t%s\tpytorch\t%.6f\t-\t%.6f\n" % (tag, ms, cpu_ms))
+    out.flush()
+    print("bench.py: fashion10 %s pytorch %.1f ms/epoch, %.1f cpu ms (loss %.4f)" % (tag, ms, cpu_ms, loss.item()),
+          file=sys.stderr)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", required=True)
     parser.add_argument("--config")
     parser.add_argument("--seconds", type=float, default=2.0)
+    parser.add_argument("--epochs", type=int, default=5)
+    parser.add_argument("--limit", type=int, default=0)
+    parser.add_argument("--column")
     args, _ = parser.parse_known_args()
     threads = int(os.environ.get("XGRAD_BENCH_THREADS", "1"))
     kinds = [NumpyColumn]
@@ -135,8 +219,12 @@ def main():
             if args.config and args.config != name:
                 continue
             for dtype in dtypes:
+                if args.column and args.column not in ("numpy", "pytorch"):
+                    continue
                 data = problem(layers, m, np.float64 if dtype == "f64" else np.float32)
                 for kind in kinds:
+                    if args.column and args.column != kind.name:
+                        continue
                     column = kind(*data)
                     mb = "-"
                     if kind is NumpyColumn:
@@ -152,6 +240,14 @@ def main():
                     out.flush()
                     print("bench.py: %s %s %s %.4f ms/step, %.4f cpu ms" % (name, dtype, column.name, ms, cpu_ms),
                           file=sys.stderr)
+        have_data = os.path.exists(os.path.join(FASHION_DIR, "train-images-idx3-ubyte.gz"))
+        if (not args.config or args.config == "fashion10") and TorchColumn in kinds and have_data and \
+                (not args.column or args.column == "pytorch"):
+            for dtype in (np.float32, np.float64):
+                tag = "f32" if dtype == np.float32 else "f64"
+                # The C++ binary's agreement check: 2 epochs of the first 416 examples.
+                pytorch_epochs(dtype, 2, min(args.limit or 416, 416), out, "%s.fashion10_%s.npy" % (args.out, tag))
+                pytorch_epochs(dtype, max(args.epochs, 2), args.limit, out, None)
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ else
 fi
 
 extra=$(mktemp)
-trap 'rm -f "$extra"' EXIT
+trap 'rm -f "$extra" "$extra".fashion10_*.npy' EXIT
 # Debian's python (python3-numpy, python3-torch), not whatever python3 is first on PATH.
 python=${XGRAD_BENCH_PYTHON:-/usr/bin/python3}
 [[ -x $python ]] || python=python3

@@ -4,8 +4,10 @@
 // See bench/README.md for how to run it and what each figure means.
 #include "bench.hpp"
 #include "memory.hpp"
+#include "minibatch.hpp"
 
 #include "autograd/kernels/buffer_cache.hpp"
+#include "io/npy.hpp"
 
 #include <algorithm>
 #include <cblas.h>
@@ -79,6 +81,8 @@ struct Options {
     std::string only;   // run one configuration
     std::string column; // run one column (for profiling; its ratios are then to itself)
     std::string extra;  // TSV rows from bench.py to merge into the table
+    std::size_t epochs = 5; // fashion10: epoch 1 checks the columns agree, the rest are timed
+    std::size_t limit = 0;  // fashion10: the first `limit` training examples (0: all 60,000)
 };
 
 struct Row {
@@ -228,6 +232,128 @@ std::vector<Row> run_config(const Config& config, const Options& options) {
     return rows;
 }
 
+// fashion10: whole epochs of mini-batches. First every column trains two epochs of a short
+// problem (the first 416 examples: three full batches and a smaller last one, 8 steps) and its
+// parameters are checked against the floor's, as the full-batch configurations check three
+// steps (over a whole epoch Adam turns rounding into differences of up to lr where a gradient
+// is nearly zero). Then each column trains the whole set: epoch 1 with heap counting on (peak
+// MB, allocations), epochs 2..E timed, the columns taking turns epoch by epoch (each round
+// starting one column later), so the machine's changing load falls on every column alike.
+template <class T>
+std::vector<Row> run_epochs(const Options& options) {
+    const char* dtype = std::is_same<T, float>::value ? "f32" : "f64";
+    const std::size_t epochs = std::max<std::size_t>(options.epochs, 2);
+    const EpochProblem<T> problem = make_epoch_problem<T>(options.limit, epochs);
+    if (problem.m == 0) {
+        std::printf("fashion10 %s: skipped, Fashion-MNIST is not installed "
+                    "(dataset-fashion-mnist)\n",
+                    dtype);
+        return {};
+    }
+    const EpochProblem<T> check = make_epoch_problem<T>(std::min<std::size_t>(problem.m, 416), 2);
+    using EpochFactory = std::function<std::unique_ptr<EpochColumn>(const EpochProblem<T>&)>;
+    std::vector<std::pair<std::string, EpochFactory>> factories = {
+        {"floor", [](const EpochProblem<T>& p) { return make_epoch_floor(p); }},
+        {"xgrad", [](const EpochProblem<T>& p) { return make_epoch_xgrad(p); }},
+        {"xgrad nn", [](const EpochProblem<T>& p) { return make_epoch_nn(p); }},
+#ifdef XGRAD_BENCH_TORCH
+        {"libtorch", [](const EpochProblem<T>& p) { return make_epoch_torch(p); }},
+#endif
+    };
+    if (!options.column.empty())
+        factories.erase(std::remove_if(factories.begin(), factories.end(),
+                                       [&](const auto& f) { return f.first != options.column; }),
+                        factories.end());
+    const double tolerance = std::is_same<T, float>::value ? 1e-4 : 1e-9;
+    std::vector<std::vector<double>> floor_parameters;
+    for (auto& [name, make] : factories) {
+        const auto c = make(check);
+        c->init();
+        c->epoch(1);
+        c->epoch(2);
+        if (floor_parameters.empty()) {
+            floor_parameters = c->parameters();
+            continue;
+        }
+        const double diff = max_difference(c->parameters(), floor_parameters);
+        if (!(diff <= tolerance)) {
+            std::fprintf(stderr,
+                         "fashion10 %s: %s's parameters after 2 epochs of %zu examples differ "
+                         "from the floor's by %g (tolerance %g): the columns do not compute the "
+                         "same epochs\n",
+                         dtype, name.c_str(), check.m, diff, tolerance);
+            std::exit(1);
+        }
+    }
+    // PyTorch's parameters after the same check, which bench.py saved beside its rows.
+    const std::string pytorch_parameters = options.extra + ".fashion10_" + dtype + ".npy";
+    if (!options.extra.empty() && std::ifstream(pytorch_parameters).good() &&
+        !floor_parameters.empty() && options.column.empty()) {
+        const Array<double> theirs = io::load_npy<double>(pytorch_parameters);
+        std::vector<double> ours;
+        for (const auto& p : floor_parameters)
+            ours.insert(ours.end(), p.begin(), p.end());
+        const double diff =
+            theirs.size() == ours.size()
+                ? max_difference({ours}, {std::vector<double>(theirs.begin(), theirs.end())})
+                : INFINITY;
+        if (!(diff <= tolerance)) {
+            std::fprintf(stderr,
+                         "fashion10 %s: pytorch's parameters after the check differ from the "
+                         "floor's by %g (tolerance %g)\n",
+                         dtype, diff, tolerance);
+            std::exit(1);
+        }
+    }
+
+    const std::size_t batches = (problem.m + problem.batch - 1) / problem.batch;
+    std::vector<std::unique_ptr<EpochColumn>> columns;
+    std::vector<Row> rows;
+    for (auto& [name, make] : factories) {
+        clear_buffer_cache();
+        const long long baseline = memory::live();
+        memory::reset_peak();
+        const long long before = memory::allocations();
+        columns.push_back(make(problem));
+        EpochColumn& c = *columns.back();
+        c.init();
+        c.epoch(1);
+        Row row{"fashion10", dtype, name};
+        if (before >= 0) {
+            row.allocs = double(memory::allocations() - before) / double(batches);
+            row.mb = double(memory::peak() - baseline) / 1e6;
+        }
+        rows.push_back(row);
+    }
+    memory::counting(false);
+    std::vector<std::vector<double>> times(columns.size()), cpu_times(columns.size());
+    for (std::size_t e = 2; e <= epochs; ++e)
+        for (std::size_t k = 0; k < columns.size(); ++k) {
+            const std::size_t i = (k + e) % columns.size();
+            const double cpu0 = process_cpu_ms();
+            const auto t0 = Clock::now();
+            columns[i]->epoch(e);
+            times[i].push_back(
+                std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+            cpu_times[i].push_back(process_cpu_ms() - cpu0);
+        }
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+        rows[i].ms = median(times[i]);
+        rows[i].ratio = rows[i].ms / rows[0].ms;
+        rows[i].cpu_ms = median(cpu_times[i]);
+        rows[i].cpu_ratio = rows[i].cpu_ms / rows[0].cpu_ms;
+        rows[i].mb_ratio = rows[i].mb / rows[0].mb;
+        if (!std::isfinite(columns[i]->cost())) {
+            std::fprintf(stderr, "fashion10 %s: %s's cost is %g\n", dtype, rows[i].column.c_str(),
+                         columns[i]->cost());
+            std::exit(1);
+        }
+    }
+    columns.clear();
+    memory::counting(true);
+    return rows;
+}
+
 // Memory over many steps on tiny: the most heap bytes live, and the most tape slots held,
 // between steps during the first 1,000 steps and during the last 1,000. The tape sweeps
 // dead slots in batches, so both saw-tooth; flat means the last window's highs are no
@@ -332,11 +458,17 @@ int main(int argc, char** argv) {
             options.column = value();
         else if (arg == "--steps")
             options.steps = std::atol(value().c_str());
+        else if (arg == "--epochs")
+            options.epochs = std::size_t(std::max(2, std::atoi(value().c_str())));
+        else if (arg == "--limit")
+            options.limit = std::size_t(std::max(0L, std::atol(value().c_str())));
         else {
-            std::fprintf(stderr,
-                         "usage: xgrad_bench [--config tiny|course|medium|large] [--seconds S "
-                         "per column] [--rounds R] [--steps N per round] [--flat-steps N] [--extra "
-                         "python.tsv] [--column floor|xgrad|libtorch]\n");
+            std::fprintf(
+                stderr,
+                "usage: xgrad_bench [--config tiny|course|medium|large|fashion10] [--seconds S "
+                "per column] [--rounds R] [--steps N per round] [--flat-steps N] [--extra "
+                "python.tsv] [--column floor|xgrad|libtorch] [--epochs E (fashion10, "
+                "default 5)] [--limit m (fashion10)]\n");
             return arg == "--help" ? 0 : 2;
         }
     }
@@ -406,6 +538,46 @@ int main(int argc, char** argv) {
             compare_to_torch(rows);
         }
     }
+    // fashion10: whole epochs of mini-batches; xgrad's and xgrad nn's epoch over PyTorch's.
+    std::vector<std::string> against_pytorch;
+    if (options.only.empty() || options.only == "fashion10") {
+        any = true;
+        std::printf(
+            "\nfashion10: Fashion-MNIST (%s examples), 784-256-128-10 relu, softmax "
+            "cross-entropy, Adam lr 1e-3 x0.8 per epoch, batches of 128; ms/epoch and cpu ms "
+            "per epoch (gather, forward, backward, Adam; median of epochs 2-%zu, the columns "
+            "taking turns), peak MB and allocs/step during epoch 1\n",
+            options.limit ? std::to_string(options.limit).c_str() : "60000",
+            std::max<std::size_t>(options.epochs, 2));
+        std::printf("%-7s %-4s %-13s%11s%9s%11s%9s%11s%9s%13s\n", "config", "type", "column",
+                    "ms/epoch", "x floor", "cpu ms", "x floor", "peak MB", "x floor",
+                    "allocs/step");
+        for (const bool f64 : {false, true}) {
+            std::vector<Row> rows = f64 ? run_epochs<double>(options) : run_epochs<float>(options);
+            if (rows.empty())
+                continue;
+            for (Row r : extra)
+                if (r.config == "fashion10" && r.dtype == (f64 ? "f64" : "f32")) {
+                    r.ratio = r.ms / rows[0].ms;
+                    r.cpu_ratio = r.cpu_ms / rows[0].cpu_ms;
+                    r.mb_ratio = r.mb / rows[0].mb;
+                    rows.push_back(r);
+                }
+            print_rows(rows);
+            const Row* reference = nullptr;
+            for (const Row& r : rows)
+                if (r.column == "pytorch")
+                    reference = &r;
+            for (const Row& r : rows)
+                if (reference && (r.column == "xgrad" || r.column == "xgrad nn")) {
+                    char line[160];
+                    std::snprintf(line, sizeof line, "%-4s %-9s %13.2f %13.2f %13.2f %13.2f",
+                                  r.dtype.c_str(), r.column.c_str(), r.ms / reference->ms,
+                                  r.cpu_ms / reference->cpu_ms, r.ratio, r.cpu_ratio);
+                    against_pytorch.emplace_back(line);
+                }
+        }
+    }
     if (!any) {
         std::fprintf(stderr, "xgrad_bench: no configuration named '%s'\n", options.only.c_str());
         return 2;
@@ -414,6 +586,13 @@ int main(int argc, char** argv) {
         std::printf("\nxgrad / libtorch in this run (below 1: xgrad is faster)\n%-12s %13s %13s\n",
                     "config", "wall", "cpu");
         for (const auto& line : against_torch)
+            std::printf("%s\n", line.c_str());
+    }
+    if (!against_pytorch.empty()) {
+        std::printf("\nfashion10 epochs in this run: over pytorch (targets <= 0.6) and over the "
+                    "floor (<= 1.2)\n%-14s %13s %13s %13s %13s\n",
+                    "type column", "pytorch wall", "pytorch cpu", "floor wall", "floor cpu");
+        for (const auto& line : against_pytorch)
             std::printf("%s\n", line.c_str());
     }
     if (options.flat_steps > 0)

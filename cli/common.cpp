@@ -236,6 +236,36 @@ std::string thousands(double x) {
     return (n < 0 ? "-" : "") + out;
 }
 
+LoadingLine::LoadingLine(std::FILE* out, bool tty, std::string what)
+    : m_out(out), m_tty(tty), m_what(std::move(what)), m_start(std::chrono::steady_clock::now()) {
+    std::fprintf(m_out, "%s ...%s", m_what.c_str(), m_tty ? "" : "\n");
+    std::fflush(m_out);
+    if (!m_tty)
+        return;
+    m_thread = std::thread([this] {
+        std::unique_lock<std::mutex> lock(m_mutex);
+        while (!m_wake.wait_for(lock, std::chrono::milliseconds(100), [this] { return m_done; })) {
+            const double seconds =
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - m_start).count();
+            std::fprintf(m_out, "\r%s ... %.1f s\033[K", m_what.c_str(), seconds);
+            std::fflush(m_out);
+        }
+    });
+}
+
+LoadingLine::~LoadingLine() {
+    if (m_thread.joinable()) {
+        {
+            std::lock_guard<std::mutex> lock(m_mutex);
+            m_done = true;
+        }
+        m_wake.notify_one();
+        m_thread.join();
+        std::fprintf(m_out, "\r\033[K"); // the report line gives the time
+        std::fflush(m_out);
+    }
+}
+
 ProgressBar::ProgressBar(std::FILE* out, bool tty, std::size_t epochs, std::size_t every)
     : m_out(out), m_tty(tty), m_epochs(epochs), m_every(std::max<std::size_t>(every, 1)) {}
 

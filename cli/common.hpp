@@ -7,10 +7,13 @@
 #include "nn/nn.hpp"
 
 #include <chrono>
+#include <condition_variable>
 #include <cstddef>
 #include <cstdio>
 #include <iosfwd>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace xgrad::cli {
@@ -118,6 +121,27 @@ private:
     std::size_t m_examples = 0;  // since the last printed line
     double m_last_accuracy = -1; // of the last finished epoch, for the redrawn line
     bool m_drawn = false;
+};
+
+/// While it lives, shows that something is loading: "loading fashion10 ..." on `out`; on a
+/// terminal the line is redrawn with the seconds so far (a thread, every 100 ms) and erased when
+/// the object dies; elsewhere it is printed once.
+class LoadingLine {
+public:
+    LoadingLine(std::FILE* out, bool tty, std::string what);
+    ~LoadingLine();
+    LoadingLine(const LoadingLine&) = delete;
+    LoadingLine& operator=(const LoadingLine&) = delete;
+
+private:
+    std::FILE* m_out;
+    bool m_tty;
+    std::string m_what;
+    std::chrono::steady_clock::time_point m_start;
+    std::mutex m_mutex;
+    std::condition_variable m_wake;
+    bool m_done = false;
+    std::thread m_thread;
 };
 
 /// "12,345".

@@ -90,7 +90,14 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 template <class T>
 TrainRun<T> train_network(const TrainSettings& s) {
     TrainRun<T> run;
-    run.data = load_data<T>(s.net.data, s.net.data_dir, s.net.limit, s.net.seed);
+    const auto load_start = std::chrono::steady_clock::now();
+    {
+        // Fashion-MNIST takes seconds to read and unpack: say so while it does.
+        LoadingLine loading(stderr, stderr_is_tty(),
+                            std::string("loading ") + to_string(s.net.data));
+        run.data = load_data<T>(s.net.data, s.net.data_dir, s.net.limit, s.net.seed);
+    }
+    const double load_seconds = seconds_since(load_start);
     check_data(run.data, s.net.data, s.net.data_dir);
     const TrainTest<T>& data = run.data;
     const std::size_t n_x = data.train.X.shape()[0], n_y = data.train.Y.shape()[0];
@@ -132,8 +139,9 @@ TrainRun<T> train_network(const TrainSettings& s) {
     const std::size_t batch = s.batch_size == 0 || s.batch_size >= m ? m : s.batch_size;
     const std::size_t batches = (m + batch - 1) / batch;
     std::printf("xgrad train: %s\n", data.description.c_str());
-    std::printf("  data      %s train / %s test examples\n", thousands(double(m)).c_str(),
-                thousands(double(data.test.X.shape()[1])).c_str());
+    std::printf("  data      %s train / %s test examples, loaded in %.2f s\n",
+                thousands(double(m)).c_str(), thousands(double(data.test.X.shape()[1])).c_str(),
+                load_seconds);
     std::printf("  network   %s, %s parameters, %s, init %s, seed %u\n", model.summary().c_str(),
                 thousands(double(model.parameter_count())).c_str(),
                 sizeof(T) == 4 ? "float32" : "float64",
@@ -169,25 +177,26 @@ TrainRun<T> train_network(const TrainSettings& s) {
     // every epoch, since each epoch is a fit of its own here.
     nn::DivergenceWatch watch(model.loss_kind(), n_y);
     double training_seconds = 0;
-    for (std::size_t epoch = start_epoch + 1; epoch <= s.epochs; ++epoch) {
+    std::size_t epoch = start_epoch + 1;
+    nn::FitOptions options;
+    options.batch_size = batch;
+    options.divergence_factor = 0;
+    options.on_batch = [&](const nn::BatchProgress& p) {
+        watch.start(p.loss);
+        nn::BatchProgress q = p;
+        q.epoch = epoch;
+        q.epochs = s.epochs;
+        bar.batch(q);
+    };
+    // One trainer for the run: its batch buffers (a copy of the training set) are made once.
+    nn::Trainer<T> trainer(model, *optimizer, data.train.X, data.train.Y, options);
+    for (; epoch <= s.epochs; ++epoch) {
         const double alpha = double(optimizer->learning_rate()); // this epoch's
-        nn::FitOptions options;
-        options.epochs = 1;
-        options.batch_size = batch;
         // A seed per epoch, so that a run resumed from a checkpoint shuffles exactly as the
-        // uninterrupted run would have.
-        options.seed = s.net.seed * 1000003u + static_cast<unsigned>(epoch);
-        options.divergence_factor = 0;
-        options.on_batch = [&](const nn::BatchProgress& p) {
-            watch.start(p.loss);
-            nn::BatchProgress q = p;
-            q.epoch = epoch;
-            q.epochs = s.epochs;
-            bar.batch(q);
-        };
+        // uninterrupted run would have (each epoch shuffled as a one-epoch fit with it).
+        trainer.seed(s.net.seed * 1000003u + static_cast<unsigned>(epoch));
         const auto start = std::chrono::steady_clock::now();
-        nn::EpochStats stats =
-            nn::fit(model, *optimizer, data.train.X, data.train.Y, options).at(0);
+        nn::EpochStats stats = trainer.train_epoch(1);
         training_seconds += seconds_since(start);
         steps += batches;
         if (optimizer->schedule())

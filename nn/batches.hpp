@@ -52,6 +52,15 @@ std::vector<std::size_t> shuffled_columns(std::size_t m, random::RandomState& nu
 template <class T>
 void gather_columns(const Array<T>& source, const std::size_t* columns, Array<T>& out);
 
+/// Every mini-batch of an epoch at once: out[b](:, j) = source(:, columns[b * size + j]) for
+/// each b, each out[b] already of shape (rows of source, count_b). The same values as
+/// gather_columns batch by batch, but each row of source is read once for all batches while it
+/// is in cache: in the course layout an example is a strided column, and gathering one batch
+/// at a time reads every row of the whole data set again for each batch.
+template <class T>
+void gather_column_batches(const Array<T>& source, const std::size_t* columns, std::size_t size,
+                           const std::vector<Array<T>*>& out);
+
 /// Labels 0..classes-1 (any shape holding m values, e.g. (1, m)) as a one-hot (classes, m)
 /// matrix, one column per example. Throws std::invalid_argument naming the example whose label
 /// is not an integer in range.

@@ -133,10 +133,15 @@ EpochStats Trainer<T>::train_epoch(std::size_t epoch) {
             std::mt19937 generator(seed);
             order = shuffled_columns(m, generator);
         }
+        // All batches in one pass over the rows of X: gathering batch by batch reads all of X
+        // again for each batch, a cache miss for nearly every value.
+        std::vector<Array<T>*> Xb, Yb;
         for (std::size_t i = 0; i < m_Xb.size(); ++i) {
-            gather_columns(m_X, order.data() + i * m_size, m_Xb[i].data());
-            gather_columns(m_Y, order.data() + i * m_size, m_Yb[i].data());
+            Xb.push_back(&m_Xb[i].data());
+            Yb.push_back(&m_Yb[i].data());
         }
+        gather_column_batches(m_X, order.data(), m_size, Xb);
+        gather_column_batches(m_Y, order.data(), m_size, Yb);
         m_filled = true;
     }
     double loss_sum = 0;

@@ -94,6 +94,9 @@ public:
     /// Trains epoch number `epoch` (1-based: it picks the shuffle and is reported to
     /// on_batch); calls options.on_batch after each mini-batch, not on_epoch.
     EpochStats train_epoch(std::size_t epoch);
+    /// Sets FitOptions::seed for the epochs trained next: a loop that seeds each epoch itself
+    /// keeps one trainer (and its batch buffers) for the whole run.
+    void seed(unsigned seed) { m_options.seed = seed; }
     /// Mini-batches per epoch.
     std::size_t batches() const { return m_Xb.size(); }
     /// m, examples per epoch.

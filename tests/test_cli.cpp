@@ -233,6 +233,9 @@ TEST_CASE("xgrad train on the planar data reports train and test accuracy") {
     CHECK(contains(r.out, "trained 300 epochs in"));
     // Without a terminal the progress bar prints whole lines, never a carriage return.
     CHECK(contains(r.err, "epoch 100/300"));
+    // It says that the data set is loading, then how long it took.
+    CHECK(contains(r.err, "loading planar ...\n"));
+    CHECK(contains(r.out, "test examples, loaded in "));
     CHECK(contains(r.err, "epoch 300/300"));
     CHECK_FALSE(contains(r.err, "\r"));
     CHECK_FALSE(contains(r.err, "epoch 150/300"));

@@ -3,7 +3,9 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <numeric>
 #include <random>
 #include <set>
 
@@ -527,6 +529,37 @@ TEST_CASE_TEMPLATE("every optimiser lowers the cost of logistic regression (conv
 }
 
 // ---- mini-batches --------------------------------------------------------------------------
+
+TEST_CASE("gather_column_batches fills every batch of an epoch as gather_columns does") {
+    const std::size_t m = 11, rows = 3, size = 4;
+    Array<float> X = Array<float>::from_shape({rows, m});
+    for (std::size_t i = 0; i < rows; ++i)
+        for (std::size_t j = 0; j < m; ++j)
+            X(i, j) = float(100 * i + j);
+    std::vector<std::size_t> order(m);
+    std::iota(order.begin(), order.end(), std::size_t(0));
+    std::mt19937 generator(3);
+    std::shuffle(order.begin(), order.end(), generator);
+    std::vector<Array<float>> batches, one_by_one;
+    std::vector<Array<float>*> out;
+    for (std::size_t start = 0; start < m; start += size) {
+        const std::size_t count = std::min(size, m - start);
+        batches.push_back(Array<float>::from_shape({rows, count}));
+        one_by_one.push_back(Array<float>::from_shape({rows, count}));
+        gather_columns(X, order.data() + start, one_by_one.back());
+    }
+    for (auto& batch : batches)
+        out.push_back(&batch);
+    gather_column_batches(X, order.data(), size, out);
+    REQUIRE(batches.size() == 3);
+    CHECK(batches[2].shape() == Shape{rows, 3}); // the last batch holds the 3 left over
+    for (std::size_t b = 0; b < batches.size(); ++b)
+        CHECK(batches[b] == one_by_one[b]);
+    CHECK(batches[1](2, 0) == float(200 + order[4]));
+    order[5] = m; // out of range: named, nothing read past the end
+    CHECK_THROWS_WITH_AS(gather_column_batches(X, order.data(), size, out),
+                         doctest::Contains("column 11 out of range"), std::invalid_argument);
+}
 
 TEST_CASE("random_mini_batches: course's sizes, every example once, X and Y stay paired") {
     const std::size_t m = 10;
