@@ -193,6 +193,18 @@ TEST_CASE("post-accumulate hooks run as each leaf completes: the last layer's fi
     CHECK(W2.grad() == V2.grad());
 }
 
+TEST_CASE("leaves first used by one op complete in the order of its inputs") {
+    Tensor<double> W = leaf(Array<double>{{1.0, 2.0}}, "W");
+    Tensor<double> b = leaf(Array<double>::from_shape({1, 1}), "b");
+    b.data().fill(0.5);
+    const Tensor<double> X(Array<double>{{1.0, -1.0}, {0.5, 2.0}});
+    std::vector<std::string> order;
+    b.register_post_accumulate_grad_hook([&](Tensor<double>&) { order.push_back("b"); });
+    W.register_post_accumulate_grad_hook([&](Tensor<double>&) { order.push_back("W"); });
+    sum(linear(W, X, b)).backward();
+    CHECK(order == std::vector<std::string>{"W", "b"});
+}
+
 TEST_CASE("grad() runs tensor hooks but no post-accumulate hook, and leaves .grad alone") {
     Tensor<double> x = leaf(Array<double>{3.0}, "x");
     int post = 0;

@@ -206,20 +206,23 @@ std::size_t BackwardWalk<T>::leaf_slot(const TensorImpl<T>* leaf) const {
 // start sending the last layer's gradient while the walk is still on the first).
 template <class T>
 void BackwardWalk<T>::find_last_uses() {
-    std::unordered_map<const TensorImpl<T>*, std::size_t> first_use;
+    std::unordered_map<const TensorImpl<T>*, std::size_t> seen;
     for (std::size_t k = 0; k < m_next; ++k) {
         const std::shared_ptr<TensorImpl<T>> node = m_tape.m_entries[k].lock();
         if (!node || node->sequence > m_last || node->freed)
             continue;
         for (std::size_t i = 0; i < node->n_inputs; ++i) {
             const auto& in = node->inputs[i];
-            if (in && in->op == Op::leaf && in->requires_grad && in->hooks)
-                first_use.emplace(in.get(), k);
+            if (in && in->op == Op::leaf && in->requires_grad && in->hooks &&
+                seen.emplace(in.get(), k).second)
+                m_due.emplace_back(k, in.get());
         }
     }
-    for (const auto& [leaf, slot] : first_use)
-        m_due.emplace_back(slot, leaf);
-    std::sort(m_due.begin(), m_due.end());
+    // Taken from the back: the latest first use first, and leaves first used by the same op
+    // in the order of its inputs (W before b).
+    std::reverse(m_due.begin(), m_due.end());
+    std::stable_sort(m_due.begin(), m_due.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
 }
 
 template <class T>
