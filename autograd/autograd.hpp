@@ -14,4 +14,5 @@
 #include "autograd/functional/functional.hpp"
 #include "autograd/inspect/gradcheck.hpp"
 #include "autograd/kernels/buffer_cache.hpp"
+#include "autograd/ops/custom.hpp"
 #include "autograd/ops/ops.hpp"

@@ -38,6 +38,23 @@ int main() {
     std::cout << "hessian " << H.value() << "\njacobian of tanh " << Jt.value() << "\nH w "
               << Hv.value() << " at cost " << J_w.item() << "\n";
 
+    // Your own ops, and hooks.
+    const CustomOp<double> swish(
+        "swish", "dX = G * (A + sigmoid(X) * (1 - A))", /*arity=*/1,
+        [](const std::vector<Tensor<>>& in) { return in[0] * sigmoid(in[0]); },
+        [](const BackwardContext<double>& c) {
+            const Tensor<> s = sigmoid(c.input(0));
+            return c.grad * (c.output + s * (1.0 - c.output));
+        });
+    Tensor<> Z1 = matmul(W, X) + b; // anew: backward freed Z's graph
+    Tensor<> A1 = swish(Z1);
+    HookHandle h = Z1.register_hook([](const Tensor<>& G) { return G * 0.5; });
+    W.register_post_accumulate_grad_hook([](Tensor<>& W_) { W_.mutable_grad() /= 2.0; });
+    W.zero_grad();
+    sum(A1).backward();
+    h.remove();
+    std::cout << "swish " << A1.op_name() << ", dW after both hooks\n" << W.grad() << "\n";
+
     nn::Model<> model({2, 8, 2}, {nn::Activation::tanh, nn::Activation::sigmoid}, nn::Init::xavier,
                       /*seed=*/1);
     nn::Adam<> adam(model.parameters(), 0.01);

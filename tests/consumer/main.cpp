@@ -1,4 +1,4 @@
-// Uses each installed library once: the engine (a gradient), nn (a model and Adam),
+// Uses each installed library once: the engine (a gradient, a user-defined op), nn (a model and Adam),
 // io (a .npy round trip), checkpoint, plot, and the reference backprop.
 #include <autograd/autograd.hpp>
 #include <checkpoint/checkpoint.hpp>
@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 int main(int argc, char** argv) {
     const std::string dir = argc > 1 ? argv[1] : ".";
@@ -18,6 +19,21 @@ int main(int argc, char** argv) {
     xgrad::Tensor<double> x(xgrad::Array<double>{1.0, -2.0, 3.0}, true, "x");
     xgrad::sum(x * x).backward();
     std::printf("grad %g %g %g\n", x.grad()(0), x.grad()(1), x.grad()(2));
+
+    // An op defined here, outside the library, recorded and gradient-checked like a built-in.
+    const xgrad::CustomOp<double> swish(
+        "swish", "dX = G * (A + sigmoid(X) * (1 - A))", 1,
+        [](const std::vector<xgrad::Tensor<double>>& in) { return in[0] * xgrad::sigmoid(in[0]); },
+        [](const xgrad::BackwardContext<double>& c) {
+            const xgrad::Tensor<double> s = xgrad::sigmoid(c.input(0));
+            return c.grad * (c.output + s * (1.0 - c.output));
+        });
+    const xgrad::GradcheckResult check = xgrad::gradcheck(
+        [&](const std::vector<xgrad::Tensor<double>>& p) { return xgrad::sum(swish(p[0]) * p[0]); },
+        {xgrad::Array<double>{{0.5, -1.5, 2.0}}});
+    // TODO(issue 14, item 3): gradgradcheck of swish here too, once it is in the library.
+    std::printf("custom op %s: gradcheck %s\n", swish.name().c_str(),
+                check.passed ? "passed" : "FAILED");
 
     xgrad::nn::Model<double> model({2, 3, 1},
                                    {xgrad::nn::Activation::tanh, xgrad::nn::Activation::sigmoid});
