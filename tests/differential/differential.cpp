@@ -1,9 +1,10 @@
 // xgrad_differential: writes differential records (tests/differential/record.hpp) for
 // replay_torch.py to check against PyTorch. docs/differential-testing.md has the commands.
 //
-//   xgrad_differential generate --count N [--seed S] [--max-ops K] --out DIR
+//   xgrad_differential generate --count N [--seed S] [--max-ops K] [--kinks] --out DIR
 //       N random graphs (graph i has seed S + i and starts with op i of the table, so any
-//       N >= the table's size covers every op; a table op no graph has is an error)
+//       N >= the table's size covers every op; a table op no graph has is an error);
+//       --kinks puts some inputs exactly on kinks and ties (random_graph.hpp)
 //   xgrad_differential replay --out DIR RECORD.json...
 //       each record's graph rebuilt in xgrad and evaluated afresh (regressions, shrinking)
 #include "tests/differential/random_graph.hpp"
@@ -86,7 +87,8 @@ Json replayed(const Json& record) {
     return out;
 }
 
-int generate(std::size_t count, std::uint64_t seed, std::size_t max_ops, const fs::path& dir) {
+int generate(std::size_t count, std::uint64_t seed, std::size_t max_ops, bool kinks,
+             const fs::path& dir) {
     fs::create_directories(dir);
     const std::vector<Op> table = all_ops();
     std::set<std::string> covered;
@@ -96,8 +98,9 @@ int generate(std::size_t count, std::uint64_t seed, std::size_t max_ops, const f
         const std::uint64_t graph_seed = seed + i;
         GraphOptions options;
         options.max_ops = max_ops;
+        options.kinks = kinks;
         std::ostringstream name;
-        name << "g" << graph_seed;
+        name << (kinks ? "k" : "g") << graph_seed;
         Json record;
         try {
             GraphBuilder builder(graph_seed, options);
@@ -153,7 +156,8 @@ int replay(const std::vector<fs::path>& files, const fs::path& dir) {
 }
 
 int usage() {
-    std::cerr << "usage: xgrad_differential generate --count N [--seed S] [--max-ops K] --out DIR\n"
+    std::cerr << "usage: xgrad_differential generate --count N [--seed S] [--max-ops K] [--kinks] "
+                 "--out DIR\n"
                  "       xgrad_differential replay --out DIR RECORD.json...\n";
     return 2;
 }
@@ -166,6 +170,7 @@ int main(int argc, char** argv) {
     const std::string command = argv[1];
     std::size_t count = 300, max_ops = 14;
     std::uint64_t seed = 1;
+    bool kinks = false;
     fs::path out;
     std::vector<fs::path> files;
     try {
@@ -182,6 +187,8 @@ int main(int argc, char** argv) {
                 seed = std::stoull(value());
             else if (arg == "--max-ops")
                 max_ops = std::max<std::size_t>(1, std::stoul(value()));
+            else if (arg == "--kinks")
+                kinks = true;
             else if (arg == "--out")
                 out = value();
             else if (arg.rfind("--", 0) == 0)
@@ -192,7 +199,7 @@ int main(int argc, char** argv) {
         if (out.empty())
             return usage();
         if (command == "generate")
-            return generate(count, seed, max_ops, out);
+            return generate(count, seed, max_ops, kinks, out);
         if (command == "replay")
             return replay(files, out);
         return usage();

@@ -33,6 +33,11 @@ struct GraphOptions {
     double margin = 0.02;       ///< distance kept from every kink and tie
     double max_abs = 1e3;       ///< largest magnitude a value may reach
     std::size_t max_extent = 4; ///< largest extent of an axis
+    /// Also values exactly at kinks and ties (0 for relu, a clip bound, x = y for maximum):
+    /// leaves drawn partly from a grid of halves, whose sums and products are exact on both
+    /// sides, compare the conventions (relu'(0) = 0, ties split, ...) xgrad shares with
+    /// PyTorch. An input is then exactly at a kink or `margin` away, never in between.
+    bool kinks = false;
 };
 
 class GraphBuilder {
@@ -77,10 +82,18 @@ private:
 
     // Values in [-2, -margin'] u [margin', 2] where away_from_zero, else in [-2, 2].
     Array<double> random_values(const Shape& shape, double lo = -2, double hi = 2) {
+        static const double grid[] = {-1, -0.5, 0, 0.5, 1};
         Array<double> a = Array<double>::from_shape(shape);
-        for (auto& x : a)
+        for (auto& x : a) {
             x = uniform(lo, hi);
+            if (m_options.kinks && coin(0.4) && lo <= -1 && hi >= 1)
+                x = grid[index(5)];
+        }
         return a;
+    }
+    // A fresh input for an op with a kink at 0: away from it, or on it too with `kinks`.
+    Array<double> kink_values(const Shape& shape) {
+        return m_options.kinks ? random_values(shape) : away_from_zero(shape);
     }
     Array<double> away_from_zero(const Shape& shape, double lo = 0.3, double hi = 2) {
         Array<double> a = Array<double>::from_shape(shape);
@@ -191,7 +204,7 @@ private:
     }
     bool away_from(const Array<double>& a, double kink) const {
         for (double x : a)
-            if (std::abs(x - kink) < m_options.margin)
+            if (std::abs(x - kink) < m_options.margin && !(m_options.kinks && x == kink))
                 return false;
         return true;
     }
@@ -248,7 +261,7 @@ private:
     Tensor<double> make_op(Op op) {
         const auto fine = [](const Array<double>&) { return true; };
         const auto fresh = [&](const Shape& s) { return random_values(s); };
-        const auto nonzero = [&](const Shape& s) { return away_from_zero(s); };
+        const auto nonzero = [&](const Shape& s) { return kink_values(s); };
         switch (op) {
         case Op::leaf:
             break;
@@ -305,7 +318,7 @@ private:
         case Op::abs:
         case Op::relu: {
             const Tensor<double> x = input([&](const Array<double>& a) { return away_from(a, 0); },
-                                           [&] { return away_from_zero(random_shape()); });
+                                           [&] { return kink_values(random_shape()); });
             return op == Op::abs ? abs(x) : relu(x);
         }
         case Op::tanh:
@@ -316,13 +329,15 @@ private:
         }
         case Op::leaky_relu: {
             const Tensor<double> x = input([&](const Array<double>& a) { return away_from(a, 0); },
-                                           [&] { return away_from_zero(random_shape()); });
+                                           [&] { return kink_values(random_shape()); });
             return leaky_relu(x, uniform(-0.5, 0.5));
         }
         case Op::clip: {
             const Tensor<double> x = any_input();
             for (int attempt = 0; attempt < 20; ++attempt) {
-                const double lo = uniform(-2, 0.5), hi = lo + uniform(0.1, 2);
+                const bool on_grid = m_options.kinks && coin();
+                const double lo = on_grid ? -1 + 0.5 * double(index(4)) : uniform(-2, 0.5);
+                const double hi = lo + (on_grid ? 0.5 * double(1 + index(3)) : uniform(0.1, 2));
                 if (away_from(x.value(), lo) && away_from(x.value(), hi))
                     return clip(x, lo, hi);
             }

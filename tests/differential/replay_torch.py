@@ -12,6 +12,7 @@ graph, the op, and the leaf.
   replay_torch.py --xgrad BUILD/tests/differential/xgrad_differential --count 300 \
       --work DIR --regressions tests/differential/regressions --op-table autograd/core/op_list.def
       generates the graphs, replays the kept regressions in today's xgrad, checks them all
+      (--kinks M: M graphs more with inputs exactly on kinks and ties)
   replay_torch.py RECORD_OR_DIR...          checks records already written
 
 Exit 0 when all agree, 1 on a disagreement or an error, 77 when torch is missing and
@@ -168,6 +169,23 @@ class Replay:
             self.t[tid] = y
         self.loss = self.t[record["loss"]]
 
+    def kinks_hit(self):
+        """How many inputs sit exactly on their op's kink or tie."""
+        hits = 0
+        for op_id, ins in self.inputs.items():
+            name = self.nodes[op_id]["op"]
+            x = [self.t[f].detach() for _, f in sorted(ins)]
+            if name in ("relu", "abs", "leaky_relu"):
+                hits += int((x[0] == 0).sum())
+            elif name in ("relu_grad", "leaky_relu_grad"):
+                hits += int((x[1] == 0).sum())
+            elif name == "clip":
+                p = self.nodes[op_id]["params"]
+                hits += int(((x[0] == p["scalar"]) | (x[0] == p["scalar2"])).sum())
+            elif name in ("maximum", "minimum"):
+                hits += int((x[0] == x[1]).sum())
+        return hits
+
     def caption(self, op_id):
         op = self.nodes[op_id]
         return op.get("label") or op["op"]
@@ -232,6 +250,7 @@ def compare(xgrad_values, torch_tensor):
 class Stats:
     def __init__(self):
         self.graphs = self.ops = self.leaves = self.grads = self.hvps = self.nonzero_hvps = 0
+        self.kinks = 0  # inputs exactly at a kink or tie (generate --kinks)
         self.ops_seen = set()
         self.max_grad = (0.0, "")
         self.max_hvp = (0.0, "")
@@ -256,6 +275,7 @@ def compare_record(record, stats):
     ops = [n["op"] for n in record["graph"]["nodes"] if n["kind"] == "op"]
     stats.ops += len(ops)
     stats.ops_seen.update(ops)
+    stats.kinks += r.kinks_hit()
     failures = []
     forward = r.check_forward()
     if forward:
@@ -324,6 +344,7 @@ def main():
     ap.add_argument("--count", type=int, default=300)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--max-ops", type=int, default=14)
+    ap.add_argument("--kinks", type=int, default=0, help="this many graphs more with inputs exactly on kinks and ties")
     ap.add_argument("--work", help="directory for the records written by --xgrad")
     ap.add_argument("--regressions", help="kept records to replay in today's xgrad and check")
     ap.add_argument("--op-table", help="autograd/core/op_list.def: every op must have a replay, and be checked")
@@ -343,6 +364,15 @@ def main():
         run([args.xgrad, "generate", "--count", str(args.count), "--seed", str(args.seed),
              "--max-ops", str(args.max_ops), "--out", graphs])
         paths.append(graphs)
+        if args.kinks:
+            kinks = os.path.join(args.work, "kinks")
+            if os.path.isdir(kinks):
+                for f in os.listdir(kinks):
+                    if f.endswith(".json"):
+                        os.remove(os.path.join(kinks, f))
+            run([args.xgrad, "generate", "--kinks", "--count", str(args.kinks), "--seed", str(args.seed),
+                 "--max-ops", str(args.max_ops), "--out", kinks])
+            paths.append(kinks)
         if args.regressions:
             kept = sorted(records_in([args.regressions]))
             if kept:
@@ -378,7 +408,7 @@ def main():
     figures = {
         "graphs": stats.graphs, "ops": stats.ops, "distinct_ops": len(stats.ops_seen),
         "table_ops": len(table), "leaves": stats.leaves, "gradient_elements": stats.grads,
-        "hvp_elements": stats.hvps, "nonzero_hvp_elements": stats.nonzero_hvps, "max_gradient_error": stats.max_grad[0], "worst_gradient": stats.max_grad[1],
+        "hvp_elements": stats.hvps, "nonzero_hvp_elements": stats.nonzero_hvps, "kink_inputs": stats.kinks, "max_gradient_error": stats.max_grad[0], "worst_gradient": stats.max_grad[1],
         "max_hvp_error": stats.max_hvp[0], "worst_hvp": stats.max_hvp[1],
         "disagreements": len(stats.failures), "errors": len(errors),
         "seconds_xgrad": round(generated - start, 2), "seconds_torch": round(elapsed - (generated - start), 2),
@@ -386,7 +416,7 @@ def main():
     print("replay_torch.py: %(graphs)d graphs, %(ops)d ops (%(distinct_ops)d distinct), %(leaves)d leaves, "
           "%(gradient_elements)d gradient and %(hvp_elements)d HVP elements (%(nonzero_hvp_elements)d nonzero) compared; "
           "worst gradient error %(max_gradient_error).3g (%(worst_gradient)s), worst HVP error %(max_hvp_error).3g "
-          "(%(worst_hvp)s); %(disagreements)d disagreements; xgrad %(seconds_xgrad)s s, torch %(seconds_torch)s s" % figures)
+          "(%(worst_hvp)s); %(kink_inputs)d inputs exactly on a kink or tie; %(disagreements)d disagreements; xgrad %(seconds_xgrad)s s, torch %(seconds_torch)s s" % figures)
     if args.summary:
         with open(args.summary, "w") as f:
             json.dump(figures, f, indent=1)
