@@ -9,6 +9,7 @@ rebuilt and re-evaluated by today's xgrad (xgrad_differential replay):
     which drops everything after t;
   - cut: an op's result becomes a leaf holding its value (from torch's forward), which
     drops the op and whatever fed only it;
+  - bypass: an op whose input has its result's shape is skipped, its readers read that input;
   - drop a leaf's gradient: a leaf that requires grad stops requiring it.
 Whatever no longer reaches the loss is pruned after each move. The result is a record
 fit for tests/differential/regressions/.
@@ -94,6 +95,20 @@ def cut(record, tid, value):
     return prune(r)
 
 
+def bypass(record, tid, source):
+    r = copy.deepcopy(record)
+    g = r["graph"]
+    op_id = "op" + tid[1:]
+    g["nodes"] = [n for n in g["nodes"] if n["id"] not in (tid, op_id)]
+    g["edges"] = [e for e in g["edges"] if e["to"] != op_id and e["from"] != op_id]
+    for e in g["edges"]:
+        if e["from"] == tid:
+            e["from"] = source
+    if r["loss"] == tid:
+        return None
+    return prune(r)
+
+
 def no_grad(record, tid):
     r = copy.deepcopy(record)
     for n in r["graph"]["nodes"]:
@@ -140,11 +155,21 @@ class Shrinker:
                 if not n["is_leaf"] and n["id"] != current["loss"]:
                     value = values[n["id"]].detach().reshape(-1).tolist()
                     candidates.append(lambda n=n, value=value: cut(current, n["id"], value))
+            shapes = {n["id"]: n["shape"] for n in tensors}
+            edges = current["graph"]["edges"]
+            for n in reversed(tensors):  # bypasses
+                if n["is_leaf"] or n["id"] == current["loss"]:
+                    continue
+                for e in edges:
+                    if e["to"] == "op" + n["id"][1:] and e["kind"] == "input" and shapes.get(e["from"]) == n["shape"]:
+                        candidates.append(lambda n=n, f=e["from"]: bypass(current, n["id"], f))
             for n in tensors:
                 if n["is_leaf"] and n["requires_grad"]:
                     candidates.append(lambda n=n: no_grad(current, n["id"]))
             for make in candidates:
                 candidate = make()
+                if candidate is None:
+                    continue
                 if len(candidate["graph"]["nodes"]) > len(current["graph"]["nodes"]) + 2:
                     continue
                 replayed, f = self.evaluate(candidate)
