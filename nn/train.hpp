@@ -1,9 +1,11 @@
 #pragma once
 // Training loops: one step, whole epochs over (shuffled) mini-batches, and evaluation.
 
+#include "nn/data_parallel.hpp"
 #include "nn/model.hpp"
 #include "nn/optim.hpp"
 
+#include <chrono>
 #include <cstddef>
 #include <functional>
 #include <optional>
@@ -56,6 +58,11 @@ struct FitOptions {
     /// epoch index i = e - 1; e.g. [](std::size_t i) { return schedule_lr_decay(0.1, i, 1.0); }
     /// (nn/schedule.hpp). Empty: the rate stays.
     std::function<double(std::size_t epoch_index)> decay;
+    /// Data-parallel training (nn/data_parallel.hpp): when set, batch_size is the global
+    /// batch, each epoch's order is the single process's, and this process trains on its
+    /// shard() of every batch; the gradients are summed through `parallel` before each step
+    /// and the epoch's figures are those of the whole epoch. Borrowed; nullptr: one process.
+    DataParallel* parallel = nullptr;
     std::function<void(const BatchProgress&)> on_batch; ///< after every mini-batch
     std::function<void(const EpochStats&)> on_epoch;    ///< after every epoch
 };
@@ -96,6 +103,10 @@ public:
     const FitOptions& options() const { return m_options; }
 
 private:
+    // The epoch with FitOptions::parallel (nn/train.cpp's data-parallel block).
+    EpochStats train_epoch_parallel(std::size_t epoch,
+                                    std::chrono::steady_clock::time_point start_time);
+
     const Model<T>& m_model;
     Optimizer<T>& m_optimizer;
     const Array<T>& m_X;
@@ -104,6 +115,9 @@ private:
     Loss m_loss;
     std::size_t m_size;                // columns per batch (the last may have fewer)
     std::vector<Tensor<T>> m_Xb, m_Yb; // refilled in place every epoch
+    // Data parallel: where this process's share of batch i starts in the epoch's order, and
+    // the global batch's columns (one process: i * m_size and the batch's own).
+    std::vector<std::size_t> m_offset, m_global;
     bool m_filled = false;
     std::optional<DropoutMasks<T>> m_masks; // when the model has dropout
 };
