@@ -11,7 +11,7 @@ job=${1:-main}
 build=${XGRAD_BUILD_DIR:-build}
 packages=(cmake g++ make ccache xtensor-dev libxtensor-blas-dev libopenblas-dev doctest-dev
           zlib1g-dev dataset-fashion-mnist graphviz nlohmann-json3-dev python3 python3-numpy
-          python3-sklearn)
+          python3-sklearn libopenmpi-dev openmpi-bin)
 
 install_packages() {
     local missing=() extra=()
