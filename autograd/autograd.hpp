@@ -11,4 +11,5 @@
 #include "autograd/core/tensor.hpp"
 #include "autograd/inspect/gradcheck.hpp"
 #include "autograd/kernels/buffer_cache.hpp"
+#include "autograd/ops/custom.hpp"
 #include "autograd/ops/ops.hpp"

@@ -10,6 +10,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace xgrad {
@@ -59,11 +61,29 @@ private:
     void finish();
     void abandon();
 
+    // Leaves: their gradients are gathered here, not in the leaf, because a leaf (a shared
+    // parameter) may be reached by walks on other threads at the same time.
+    struct LeafGrad {
+        std::shared_ptr<TensorImpl<T>> leaf;
+        Tensor<T> pending;
+        bool done = false; // handed to the leaf's .grad (or to wanted_grads)
+    };
+    std::size_t leaf_slot(const TensorImpl<T>* leaf) const;
+    void find_last_uses();
+    void complete_leaves_used_from(std::size_t position);
+    void complete(LeafGrad& leaf);
+    Tensor<T> run_hooks(const std::shared_ptr<TensorImpl<T>>& tensor, Tensor<T> g) const;
+    void run_post_accumulate_hooks(const std::shared_ptr<TensorImpl<T>>& leaf) const;
+
     Tape<T>& m_tape;
     BackwardOptions m_options;
     const std::vector<Tensor<T>>* m_wanted;
     std::vector<Tensor<T>> m_wanted_grads;
-    std::vector<std::shared_ptr<TensorImpl<T>>> m_leaves; // leaves holding a pending gradient
+    std::vector<LeafGrad> m_leaves; // leaves this walk sent a gradient to, in that order
+    std::unordered_map<const TensorImpl<T>*, std::size_t> m_leaf_slots; // once there are many
+    // Leaves with hooks, by the tape slot of their first use, latest last: once the walk
+    // passes that slot, their gradient is complete and their hooks can run.
+    std::vector<std::pair<std::size_t, const TensorImpl<T>*>> m_due;
     // Non-leaves holding one: held here, because freeing their consumer's inputs may
     // drop the last other reference before the walk reaches them.
     std::vector<std::shared_ptr<TensorImpl<T>>> m_held;

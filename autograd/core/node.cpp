@@ -2,9 +2,28 @@
 
 #include "autograd/kernels/buffer_cache.hpp"
 
+#include <atomic>
+#include <cstdint>
 #include <vector>
 
 namespace xgrad {
+
+namespace detail {
+namespace {
+std::atomic<std::size_t> g_leaf_hooks{0};
+} // namespace
+std::mutex& grad_mutex(const void* impl) {
+    static std::mutex pool[64];
+    // TensorImpls are far larger than 64 bytes: the bits above that tell them apart.
+    return pool[(reinterpret_cast<std::uintptr_t>(impl) >> 6) % 64];
+}
+std::size_t leaf_hook_count() {
+    return g_leaf_hooks.load(std::memory_order_relaxed);
+}
+void count_leaf_hooks(std::ptrdiff_t change) {
+    g_leaf_hooks.fetch_add(static_cast<std::size_t>(change), std::memory_order_relaxed);
+}
+} // namespace detail
 
 template <class T>
 TensorImpl<T>::~TensorImpl() {
@@ -25,6 +44,8 @@ TensorImpl<T>::~TensorImpl() {
         for (auto& input : node->inputs)
             take(input);
     }
+    if (hooks && op == Op::leaf)
+        detail::count_leaf_hooks(-static_cast<std::ptrdiff_t>(hooks->grad.size() + hooks->post.size()));
     kernels::give_buffer_to_cache(value);
 }
 

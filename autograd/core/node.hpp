@@ -8,21 +8,38 @@
 #include "autograd/core/op.hpp"
 #include "autograd/core/op_params.hpp"
 #include "autograd/core/tensor.hpp"
+#include "autograd/core/user_op.hpp"
 #include "autograd/xtensor.hpp"
 
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <vector>
 
 namespace xgrad {
+
+/// A tensor's hooks, in registration order. Each is held by a shared_ptr so that a walk
+/// runs a snapshot of the list while a hook may remove itself.
+template <class T>
+struct TensorHooks {
+    template <class F>
+    struct Entry {
+        std::uint64_t id;
+        std::shared_ptr<const F> fn;
+    };
+    std::vector<Entry<typename Tensor<T>::GradHook>> grad;
+    std::vector<Entry<typename Tensor<T>::PostAccumulateHook>> post;
+    std::uint64_t next_id = 1;
+};
 
 /// The data and, for op results, the node. Internal: use Tensor.
 template <class T>
 struct TensorImpl {
     Array<T> value;
     Tensor<T> grad;    // accumulated gradient (leaves; retained non-leaves)
-    Tensor<T> pending; // gradient gathered during a backward walk
+    Tensor<T> pending; // gradient gathered during a backward walk (op results; a leaf's is the walk's)
     std::string label;
     bool requires_grad = false;
     bool retains_grad = false;
@@ -31,6 +48,7 @@ struct TensorImpl {
     Op op = Op::leaf;
     bool freed = false;
     std::uint8_t n_inputs = 0;
+    std::uint32_t thread = 0; // the recording thread's number (detail::thread_number()), 0: leaf
     std::array<std::shared_ptr<TensorImpl>, 3> inputs{};
     std::array<Shape, 3> input_shapes{};
     std::array<std::uint32_t, 3> input_versions{};
@@ -39,6 +57,8 @@ struct TensorImpl {
     BackwardFn<T> backward = nullptr;
     std::uint64_t sequence = 0;
     const std::string* scope = nullptr;
+    std::shared_ptr<const UserOp<T>> user_op; // Op::custom: the user's op
+    std::unique_ptr<TensorHooks<T>> hooks;    // created by the first register_*hook
 
     // Made with its value (see autograd/kernels/new_array.hpp).
     explicit TensorImpl(Array<T>&& v) : value(std::move(v)) {}
@@ -47,6 +67,16 @@ struct TensorImpl {
     /// Releases a dropped graph iteratively: a 100,000-op chain must not recurse.
     ~TensorImpl();
 };
+
+namespace detail {
+/// The lock that serialises changes to a tensor's .grad and hook lists, shared by every
+/// thread (a fixed pool of mutexes picked by address: no mutex per tensor).
+std::mutex& grad_mutex(const void* impl);
+/// Hooks registered on leaves, alive: the backward walk looks for leaves' last uses only
+/// when there are some.
+std::size_t leaf_hook_count();
+void count_leaf_hooks(std::ptrdiff_t change);
+} // namespace detail
 
 extern template struct TensorImpl<float>;
 extern template struct TensorImpl<double>;

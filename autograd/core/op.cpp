@@ -8,6 +8,7 @@ namespace xgrad {
 
 namespace {
 constexpr OpInfo leaf_info{"leaf", 0, "a leaf: gradients accumulate in .grad"};
+constexpr OpInfo custom_info{"custom", 0, "a user-defined op: Tensor::op_rule() gives its own rule"};
 constexpr OpInfo op_table[] = {
 #define XGRAD_OP(name, arity, rule) {#name, arity, rule},
 #include "autograd/core/op_list.def"
@@ -19,6 +20,8 @@ constexpr std::size_t op_count = sizeof(op_table) / sizeof(op_table[0]);
 const OpInfo& op_info(Op op) {
     if (op == Op::leaf)
         return leaf_info;
+    if (op == Op::custom)
+        return custom_info;
     const auto index = static_cast<std::size_t>(op) - 1;
     if (index >= op_count)
         throw Error("op_info: unknown op id " + std::to_string(index + 1));

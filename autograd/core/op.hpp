@@ -12,6 +12,9 @@ enum class Op : std::uint8_t {
 #define XGRAD_OP(name, arity, rule) name,
 #include "autograd/core/op_list.def"
 #undef XGRAD_OP
+    /// An op defined outside the library (CustomOp, autograd/ops/custom.hpp): its node
+    /// carries its own name and rule (Tensor::op_name(), op_rule()).
+    custom,
 };
 
 /// What the op table says of one op.
@@ -23,7 +26,7 @@ struct OpInfo {
 
 /// The op table row of `op`.
 const OpInfo& op_info(Op op);
-/// All ops but leaf, in table order.
+/// All ops of the table (not leaf, not custom), in table order.
 std::vector<Op> all_ops();
 
 } // namespace xgrad

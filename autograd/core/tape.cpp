@@ -1,8 +1,17 @@
 #include "autograd/core/tape.hpp"
 
 #include <algorithm>
+#include <atomic>
 
 namespace xgrad {
+
+namespace detail {
+std::uint32_t thread_number() {
+    static std::atomic<std::uint32_t> next{1};
+    thread_local const std::uint32_t number = next.fetch_add(1);
+    return number;
+}
+} // namespace detail
 
 template <class T>
 Tape<T>& Tape<T>::current() {
@@ -13,6 +22,7 @@ Tape<T>& Tape<T>::current() {
 template <class T>
 void Tape<T>::record(const std::shared_ptr<TensorImpl<T>>& node) {
     node->sequence = m_next_sequence++;
+    node->thread = m_thread;
     if (m_entries.size() >= m_sweep_at && m_walking == 0)
         sweep();
     m_entries.emplace_back(node);

@@ -18,6 +18,12 @@
 
 namespace xgrad {
 
+namespace detail {
+/// This thread's number, for messages about graphs that span threads: 1 for the first
+/// thread that asked, 2 for the next, ...
+std::uint32_t thread_number();
+} // namespace detail
+
 /// One tape entry, as inspection tools see it.
 struct TapeEntry {
     std::uint64_t sequence;
@@ -43,6 +49,8 @@ public:
     std::vector<Tensor<T>> nodes() const;
     /// Number of slots, live or dead, currently held (for tests of memory growth).
     std::size_t slots() const { return m_entries.size(); }
+    /// The number of the thread that owns this tape (detail::thread_number()).
+    std::uint32_t thread() const { return m_thread; }
     /// The sequence number the next recorded op will get (its tape position).
     std::uint64_t next_sequence() const { return m_next_sequence; }
     /// Drop every entry (nodes stay alive while tensors hold them).
@@ -60,6 +68,7 @@ private:
     std::uint64_t m_next_sequence = 1;
     std::size_t m_sweep_at = 256;
     int m_walking = 0; // no sweep while a backward walk indexes the tape
+    std::uint32_t m_thread = detail::thread_number();
 };
 
 extern template class Tape<float>;

@@ -4,7 +4,45 @@
 #include "autograd/core/error.hpp"
 #include "autograd/core/node.hpp"
 
+#include <mutex>
+
 namespace xgrad {
+
+namespace {
+// HookHandle::remove: takes the hook `id` off the tensor `impl`, if it is still on.
+template <class T>
+void remove_hook(void* impl_ptr, std::uint64_t id) {
+    auto& impl = *static_cast<TensorImpl<T>*>(impl_ptr);
+    std::lock_guard<std::mutex> lock(detail::grad_mutex(&impl));
+    if (!impl.hooks)
+        return;
+    const auto drop = [&](auto& list) {
+        for (auto it = list.begin(); it != list.end(); ++it)
+            if (it->id == id) {
+                list.erase(it);
+                if (impl.op == Op::leaf)
+                    detail::count_leaf_hooks(-1);
+                return;
+            }
+    };
+    drop(impl.hooks->grad);
+    drop(impl.hooks->post);
+}
+
+// Adds `hook` to one of the tensor's lists, under the lock the backward walk reads them by.
+template <class T, class List, class F>
+HookHandle add_hook(const std::shared_ptr<TensorImpl<T>>& impl, List TensorHooks<T>::*list,
+                    F hook) {
+    std::lock_guard<std::mutex> lock(detail::grad_mutex(impl.get()));
+    if (!impl->hooks)
+        impl->hooks = std::make_unique<TensorHooks<T>>();
+    const std::uint64_t id = impl->hooks->next_id++;
+    ((*impl->hooks).*list).push_back({id, std::make_shared<const F>(std::move(hook))});
+    if (impl->op == Op::leaf)
+        detail::count_leaf_hooks(1);
+    return HookHandle(std::weak_ptr<void>(impl), id, &remove_hook<T>);
+}
+} // namespace
 
 template <class T>
 Tensor<T>::Tensor(Array<T> value, bool requires_grad, std::string label)
@@ -71,7 +109,7 @@ Tensor<T>& Tensor<T>::requires_grad(bool flag) {
     auto& impl = checked("requires_grad");
     if (impl.op != Op::leaf)
         throw GraphError("requires_grad: " + describe(*this) + " is the result of " +
-                         op_info(impl.op).name +
+                         op_name() +
                          ", not a leaf; its gradient flows from its inputs (use detach())");
     impl.requires_grad = flag;
     return *this;
@@ -108,6 +146,51 @@ Tensor<T>& Tensor<T>::retain_grad() {
     return *this;
 }
 template <class T>
+Array<T>& Tensor<T>::mutable_grad() {
+    grad(); // same checks and message
+    Tensor<T>& g = m_impl->grad;
+    if (g.impl().use_count() > 1 || !g.is_leaf())
+        g = Tensor<T>(Array<T>(g.value()));
+    ++g.impl()->version;
+    return g.impl()->value;
+}
+
+template <class T>
+HookHandle Tensor<T>::add_grad_hook(GradHook hook) {
+    checked("register_hook");
+    if (!hook)
+        throw GraphError("register_hook: the hook on " + describe(*this) + " is empty");
+    return add_hook(m_impl, &TensorHooks<T>::grad, std::move(hook));
+}
+template <class T>
+HookHandle Tensor<T>::register_post_accumulate_grad_hook(PostAccumulateHook hook) {
+    const auto& impl = checked("register_post_accumulate_grad_hook");
+    if (impl.op != Op::leaf)
+        throw GraphError("register_post_accumulate_grad_hook: " + describe(*this) +
+                         " is the result of " + op_name() +
+                         ", not a leaf; only leaves accumulate a .grad (use register_hook)");
+    if (!impl.requires_grad)
+        throw GraphError("register_post_accumulate_grad_hook: " + describe(*this) +
+                         " does not require grad, so backward never accumulates its gradient");
+    if (!hook)
+        throw GraphError("register_post_accumulate_grad_hook: the hook on " + describe(*this) +
+                         " is empty");
+    return add_hook(m_impl, &TensorHooks<T>::post, std::move(hook));
+}
+template <class T>
+std::size_t Tensor<T>::hook_count() const {
+    const auto& impl = checked("hook_count");
+    std::lock_guard<std::mutex> lock(detail::grad_mutex(&impl));
+    return impl.hooks ? impl.hooks->grad.size() : 0;
+}
+template <class T>
+std::size_t Tensor<T>::post_accumulate_hook_count() const {
+    const auto& impl = checked("post_accumulate_hook_count");
+    std::lock_guard<std::mutex> lock(detail::grad_mutex(&impl));
+    return impl.hooks ? impl.hooks->post.size() : 0;
+}
+
+template <class T>
 Tensor<T> Tensor<T>::detach() const {
     const auto& impl = checked("detach");
     Tensor<T> out(impl.value, false, impl.label);
@@ -139,6 +222,16 @@ Tensor<T>& Tensor<T>::label(std::string text) {
 template <class T>
 Op Tensor<T>::op() const {
     return checked("op").op;
+}
+template <class T>
+const char* Tensor<T>::op_name() const {
+    const auto& impl = checked("op_name");
+    return impl.user_op ? impl.user_op->name.c_str() : op_info(impl.op).name;
+}
+template <class T>
+const char* Tensor<T>::op_rule() const {
+    const auto& impl = checked("op_rule");
+    return impl.user_op ? impl.user_op->rule.c_str() : op_info(impl.op).rule;
 }
 template <class T>
 std::vector<Tensor<T>> Tensor<T>::inputs() const {

@@ -7,13 +7,18 @@
 // (autograd/core/tape.hpp) in recording order, which backward() walks in reverse.
 
 #include "autograd/core/backward_options.hpp"
+#include "autograd/core/hooks.hpp"
 #include "autograd/core/op.hpp"
 #include "autograd/core/op_params.hpp"
 #include "autograd/xtensor.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace xgrad {
@@ -65,8 +70,34 @@ public:
     void zero_grad();
     /// Keep this non-leaf tensor's gradient in .grad after backward (as PyTorch's retain_grad).
     Tensor& retain_grad();
+    /// The accumulated gradient's values, for changing in place (a post-accumulate hook
+    /// averaging gradients across processes). Shared or recorded, it is first replaced by a
+    /// copy of its own, so no other tensor's gradient and no recorded graph changes with it.
+    Array<T>& mutable_grad();
     /// The same data, cut off from the graph.
     Tensor detach() const;
+
+    // --- hooks (as PyTorch's; docs/hooks-and-custom-ops.md) ---
+    /// A tensor hook: sees the gradient arriving at this tensor in a backward walk (for a
+    /// leaf, its whole gradient from this walk, before it is added to .grad; for an op
+    /// result, before its op's rule uses it) and may return a replacement of the same shape.
+    using GradHook = std::function<std::optional<Tensor>(const Tensor& grad)>;
+    /// Called once a leaf's .grad is complete for this backward (after its last contribution
+    /// was added), with the leaf; it may change the leaf's mutable_grad().
+    using PostAccumulateHook = std::function<void(Tensor& leaf)>;
+    /// Registers a tensor hook, on a leaf or an op result. `hook` takes the gradient as a
+    /// `const Tensor<T>&` or a `const Array<T>&`, and returns nothing (it only looks), a
+    /// replacement, or an optional replacement (std::nullopt: keep the gradient). Hooks run
+    /// in registration order, each seeing the previous one's replacement; grad() runs them
+    /// too. They stay through retain_graph and further backward calls until removed.
+    template <class F>
+    HookHandle register_hook(F hook);
+    /// Registers a post-accumulate hook on a leaf that requires grad. Not run by grad(),
+    /// which accumulates nothing.
+    HookHandle register_post_accumulate_grad_hook(PostAccumulateHook hook);
+    /// How many tensor hooks / post-accumulate hooks are registered.
+    std::size_t hook_count() const;
+    std::size_t post_accumulate_hook_count() const;
 
     // --- backward ---
     using BackwardOptions = xgrad::BackwardOptions;
@@ -80,8 +111,12 @@ public:
     // --- identity and graph ---
     const std::string& label() const;
     Tensor& label(std::string text);
-    /// The op that made this tensor (Op::leaf for leaves).
+    /// The op that made this tensor (Op::leaf for leaves, Op::custom for a CustomOp's).
     Op op() const;
+    /// The op's name: the op table's, or a CustomOp's own ("swish").
+    const char* op_name() const;
+    /// The op's local derivative: the op table's rule, or a CustomOp's.
+    const char* op_rule() const;
     bool is_leaf() const { return op() == Op::leaf; }
     /// The op's inputs (empty for leaves and after the node was freed).
     std::vector<Tensor> inputs() const;
@@ -106,8 +141,45 @@ public:
 
 private:
     TensorImpl<T>& checked(const char* what) const;
+    HookHandle add_grad_hook(GradHook hook);
     std::shared_ptr<TensorImpl<T>> m_impl;
 };
+
+template <class T>
+template <class F>
+HookHandle Tensor<T>::register_hook(F hook) {
+    // Every accepted form becomes a GradHook: gradient in, optional replacement out.
+    if constexpr (std::is_invocable_v<F&, const Tensor&>) {
+        using R = std::invoke_result_t<F&, const Tensor&>;
+        return add_grad_hook([hook = std::move(hook)](const Tensor& g) mutable {
+            if constexpr (std::is_void_v<R>) {
+                hook(g);
+                return std::optional<Tensor>();
+            } else if constexpr (detail::is_optional<R>::value) {
+                return std::optional<Tensor>(hook(g));
+            } else {
+                return std::optional<Tensor>(Tensor(hook(g)));
+            }
+        });
+    } else {
+        static_assert(std::is_invocable_v<F&, const Array<T>&>,
+                      "register_hook: the hook takes the gradient as const Tensor<T>& or "
+                      "const Array<T>&");
+        using R = std::invoke_result_t<F&, const Array<T>&>;
+        return add_grad_hook([hook = std::move(hook)](const Tensor& g) mutable {
+            if constexpr (std::is_void_v<R>) {
+                hook(g.value());
+                return std::optional<Tensor>();
+            } else if constexpr (detail::is_optional<R>::value) {
+                auto replacement = hook(g.value());
+                return replacement ? std::optional<Tensor>(Tensor(Array<T>(std::move(*replacement))))
+                                   : std::optional<Tensor>();
+            } else {
+                return std::optional<Tensor>(Tensor(Array<T>(hook(g.value()))));
+            }
+        });
+    }
+}
 
 extern template class Tensor<float>;
 extern template class Tensor<double>;

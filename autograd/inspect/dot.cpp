@@ -235,7 +235,7 @@ std::string to_dot(const Graph& graph, const DotOptions& o) {
             continue;
 
         const std::string op = "op" + std::to_string(t.id);
-        std::string caption = detail::op_caption(t.op, t.params);
+        std::string caption = detail::op_caption(t);
         if (t.freed)
             caption += "\n(freed)";
         out += "  " + op +
@@ -243,7 +243,7 @@ std::string to_dot(const Graph& graph, const DotOptions& o) {
                ", fillcolor=" + dot_string(current ? current_fill : op_look.fill) +
                ", color=" + dot_string(current ? grad_colour : op_look.border) +
                ", fontsize=10, margin=\"0.04,0.02\", height=0.3, label=" + dot_string(caption) +
-               ", tooltip=" + dot_string(op_info(t.op).rule) + (current ? ", penwidth=2.5" : "") +
+               ", tooltip=" + dot_string(t.rule) + (current ? ", penwidth=2.5" : "") +
                "];\n";
         // Heavy edges along the chain of results keep it straight; parameters hang beside it.
         out += "  " + op + " -> t" + std::to_string(t.id) + " [weight=8];\n";

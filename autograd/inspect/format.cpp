@@ -83,6 +83,19 @@ std::string bytes_text(std::size_t bytes) {
     return buffer;
 }
 
+std::string op_caption(const GraphTensor& t) {
+    return t.op == Op::custom ? t.op_name : op_caption(t.op, t.params);
+}
+
+std::string hooks_text(const GraphTensor& t) {
+    std::string out;
+    if (t.hooks)
+        out += ", hooks: " + std::to_string(t.hooks);
+    if (t.post_accumulate_hooks)
+        out += ", post-accumulate hooks: " + std::to_string(t.post_accumulate_hooks);
+    return out;
+}
+
 std::string op_caption(Op op, const OpParams& p) {
     const std::string name = op_info(op).name;
     const auto axis = [&] {

@@ -30,5 +30,9 @@ std::string values_text(const Summary& summary);
 std::string bytes_text(std::size_t bytes);
 /// The op with its parameters, as a node caption: "sum axis=1", "* 0.5", "matmul A^T".
 std::string op_caption(Op op, const OpParams& params);
+/// The same for a tensor of a graph, which knows a custom op's name.
+std::string op_caption(const GraphTensor& tensor);
+/// ", hooks: 2, post-accumulate hooks: 1" (each only when there are some), or "".
+std::string hooks_text(const GraphTensor& tensor);
 
 } // namespace xgrad::detail

@@ -127,7 +127,7 @@ std::string who(const Graph& graph, std::size_t id, std::size_t index, const Gra
         return graph.tensors[id].label;
     if (id != GraphTensor::none)
         return "#" + std::to_string(id);
-    return "input " + std::to_string(index) + " of " + op_info(node.op).name + " #" +
+    return "input " + std::to_string(index) + " of " + node.op_name + " #" +
            std::to_string(node.id);
 }
 
@@ -162,7 +162,7 @@ void fill_ledger(Graph& graph) {
                            " " + to_string(node.input_shapes[k]);
                 };
                 graph.warnings.push_back(
-                    std::string(op_info(node.op).name) + " #" + std::to_string(node.id) +
+                    node.op_name + " #" + std::to_string(node.id) +
                     (node.label.empty() ? "" : " (" + node.label + ")") + ": " + input(0) +
                     " against " + input(1) + " broadcasts both into " + to_string(node.shape) +
                     ", pairing every example with every other; a (1, m) row against an (m, 1) "
@@ -258,6 +258,10 @@ struct GraphBuilder {
             g.address = t.id();
             g.sequence = t.sequence();
             g.op = t.op();
+            g.op_name = t.op_name();
+            g.rule = t.op_rule();
+            g.hooks = t.hook_count();
+            g.post_accumulate_hooks = t.post_accumulate_hook_count();
             g.params = t.params();
             g.label = t.label();
             g.scope = t.scope();

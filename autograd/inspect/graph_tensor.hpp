@@ -31,6 +31,8 @@ struct GraphTensor {
     std::size_t id = 0;         ///< position in Graph::tensors
     std::uint64_t sequence = 0; ///< tape order (0 for leaves)
     Op op = Op::leaf;
+    std::string op_name = "leaf"; ///< the op table's name, or a CustomOp's ("swish")
+    std::string rule;             ///< its local derivative (the table's or the CustomOp's)
     OpParams params;
     std::string label, scope;
     const char* dtype = "float64"; ///< "float32" or "float64"
@@ -40,6 +42,8 @@ struct GraphTensor {
     /// Ids of the op's inputs, in input order; empty for leaves and freed ops.
     std::vector<std::size_t> inputs;
     std::vector<Shape> input_shapes; ///< known even after the op was freed
+    std::size_t hooks = 0;                 ///< tensor hooks registered (Tensor::register_hook)
+    std::size_t post_accumulate_hooks = 0; ///< on a leaf: post-accumulate hooks
     /// Bytes this tensor keeps alive: its value, the values of the inputs it holds, and what
     /// its op kept for the backward (binary_cross_entropy_with_logits keeps sigmoid(Z)).
     std::size_t saved_bytes = 0;

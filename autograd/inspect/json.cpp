@@ -83,8 +83,8 @@ Json node_json(const std::string& id, const GraphTensor& t, bool op) {
     return {{"id", id},
             {"kind", op ? "op" : "tensor"},
             {"tensor", t.id},
-            {"op", op_info(t.op).name},
-            {"label", op ? detail::op_caption(t.op, t.params) : t.label},
+            {"op", t.op_name},
+            {"label", op ? detail::op_caption(t) : t.label},
             {"shape", shape_json(t.shape)},
             {"dtype", t.dtype},
             {"requires_grad", t.requires_grad},
@@ -118,11 +118,14 @@ std::string to_json(const Graph& graph, const JsonOptions& options) {
         node["saved_bytes"] = t.saved_bytes;
         node["value"] = options.values ? summary_json(t.value) : Json(nullptr);
         node["grad"] = t.grad ? summary_json(*t.grad) : Json(nullptr);
+        node["hooks"] = t.hooks;
+        node["post_accumulate_hooks"] = t.post_accumulate_hooks;
         nodes.push_back(std::move(node));
         if (t.is_leaf)
             continue;
         Json op = node_json(op_id(t.id), t, true);
-        op["rule"] = op_info(t.op).rule;
+        op["rule"] = t.rule;
+        op["custom"] = t.op == Op::custom;
         op["input_shapes"] = Json::array();
         for (const Shape& shape : t.input_shapes)
             op["input_shapes"].push_back(shape_json(shape));

@@ -7,12 +7,12 @@
 namespace xgrad {
 
 std::string StepInfo::text(std::size_t m) const {
-    std::string out = "step " + std::to_string(index + 1) + ": " + op_info(op).name + " #" +
+    std::string out = "step " + std::to_string(index + 1) + ": " + op_name + " #" +
                       std::to_string(tensor) + (label.empty() ? "" : " -> " + label) +
                       (scope.empty() ? "" : "  [" + scope + "]") + "\n";
     out += "  incoming " + (label.empty() ? std::string("G") : detail::grad_name(label)) + " " +
            detail::summary_text(incoming, m, true) + "\n";
-    out += "  rule     " + std::string(rule) + "\n";
+    out += "  rule     " + rule + "\n";
     for (const Sent& s : sent) {
         const std::string to = s.label.empty() ? "#" + std::to_string(s.input) : s.label;
         out += "  input " + std::to_string(s.input_index) + "  " + to + ": ";
@@ -53,7 +53,8 @@ bool StepThrough<T>::step() {
     info.op = report.node.op();
     info.label = report.node.label();
     info.scope = report.node.scope();
-    info.rule = op_info(info.op).rule;
+    info.op_name = report.node.op_name();
+    info.rule = report.node.op_rule();
     info.incoming = summarize(report.grad.value());
     if (info.tensor != GraphTensor::none)
         m_gathered[info.tensor] = report.grad.value();

@@ -22,8 +22,9 @@ std::string to_text(const Graph& graph, const TextOptions& options) {
         Row row;
         row[0] = std::to_string(t.id);
         row[1] = t.is_leaf ? "-" : std::to_string(t.sequence);
-        row[2] = t.is_leaf ? std::string("leaf (") + to_string(t.role) + ")"
-                           : detail::op_caption(t.op, t.params) + (t.freed ? " (freed)" : "");
+        row[2] = (t.is_leaf ? std::string("leaf (") + to_string(t.role) + ")"
+                            : detail::op_caption(t) + (t.freed ? " (freed)" : "")) +
+                 detail::hooks_text(t);
         row[3] = t.label.empty() ? "-" : t.label;
         if (t.is_leaf) {
             row[4] = "-";
@@ -82,6 +83,14 @@ std::string to_text(const Graph& graph, const TextOptions& options) {
         for (const Broadcast& b : graph.broadcasts)
             out += "  " + b.text(m) + "  [#" + std::to_string(b.tensor) + "]\n";
     }
+    // Custom ops have no row in the op table to look their rule up in: it is written here.
+    std::vector<std::string> custom;
+    for (const GraphTensor& t : graph.tensors)
+        if (t.op == Op::custom && std::find(custom.begin(), custom.end(), t.op_name) == custom.end()) {
+            custom.push_back(t.op_name);
+            out += (custom.size() == 1 ? "custom ops:\n" : "") + std::string("  ") + t.op_name +
+                   ": " + t.rule + "\n";
+        }
     for (const std::string& w : graph.warnings)
         out += "warning: " + w + "\n";
     return out;

@@ -9,9 +9,21 @@
 
 namespace xgrad::detail {
 
+namespace {
 template <class T>
-Tensor<T> make_result(Op op, Array<T>&& value, std::initializer_list<const Tensor<T>*> inputs,
-                      BackwardFn<T> backward, const OpParams& params) {
+struct Inputs {
+    const Tensor<T>* const* first;
+    std::size_t count;
+    const Tensor<T>* const* begin() const { return first; }
+    const Tensor<T>* const* end() const { return first + count; }
+};
+} // namespace
+
+template <class T>
+Tensor<T> make_result(Op op, Array<T>&& value, const Tensor<T>* const* input_list, std::size_t count,
+                      BackwardFn<T> backward, const OpParams& params,
+                      std::shared_ptr<const UserOp<T>> user_op) {
+    const Inputs<T> inputs{input_list, count};
     bool needs_grad = false;
     if (grad_enabled())
         for (const Tensor<T>* in : inputs)
@@ -21,7 +33,7 @@ Tensor<T> make_result(Op op, Array<T>&& value, std::initializer_list<const Tenso
         std::string shapes;
         for (const Tensor<T>* in : inputs)
             shapes += (shapes.empty() ? "" : ", ") + describe(*in);
-        throw_anomaly(op_info(op).name, "produced",
+        throw_anomaly(user_op ? user_op->name.c_str() : op_info(op).name, "produced",
                       in_scope("in its output " + to_string(impl->value.shape()) + " from inputs " +
                                shapes + " (tape position " +
                                std::to_string(Tape<T>::current().next_sequence()) + ")"));
@@ -33,6 +45,7 @@ Tensor<T> make_result(Op op, Array<T>&& value, std::initializer_list<const Tenso
     impl->backward = backward;
     impl->params = params;
     impl->scope = current_scope();
+    impl->user_op = std::move(user_op);
     std::size_t i = 0;
     for (const Tensor<T>* in : inputs) {
         impl->inputs[i] = in->impl();
@@ -46,8 +59,9 @@ Tensor<T> make_result(Op op, Array<T>&& value, std::initializer_list<const Tenso
 }
 
 #define XGRAD_INSTANTIATE(T)                                                                       \
-    template Tensor<T> make_result(Op, Array<T>&&, std::initializer_list<const Tensor<T>*>,        \
-                                   BackwardFn<T>, const OpParams&);
+    template Tensor<T> make_result(Op, Array<T>&&, const Tensor<T>* const*, std::size_t,           \
+                                   BackwardFn<T>, const OpParams&,                                 \
+                                   std::shared_ptr<const UserOp<T>>);
 XGRAD_FOR_EACH_SCALAR(XGRAD_INSTANTIATE)
 #undef XGRAD_INSTANTIATE
 
