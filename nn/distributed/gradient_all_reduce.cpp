@@ -19,10 +19,10 @@ double now() {
 // left it without one: an empty share, or a parameter it did not reach).
 template <class T>
 void write_grad(Tensor<T>& parameter, const T* values) {
-    Tensor<T>& grad = parameter.impl()->grad;
-    if (!grad.defined())
-        grad = Tensor<T>(Array<T>::from_shape(parameter.shape()));
-    std::copy(values, values + parameter.size(), grad.data().data());
+    if (!parameter.has_grad()) // no public way to give a leaf a gradient outside backward
+        parameter.impl()->grad = Tensor<T>(Array<T>::from_shape(parameter.shape()));
+    // mutable_grad(): a copy of its own if the gradient's array is shared with another tensor.
+    std::copy(values, values + parameter.size(), parameter.mutable_grad().data());
 }
 } // namespace
 
@@ -73,10 +73,20 @@ GradientAllReduce<T>::GradientAllReduce(Processes& processes,
 }
 
 template <class T>
-GradientAllReduce<T>::~GradientAllReduce() = default;
+GradientAllReduce<T>::~GradientAllReduce() {
+    for (HookHandle& hook : m_hooks)
+        hook.remove();
+}
 
+// The engine calls a leaf's post-accumulate hooks as soon as the backward walk has passed the
+// leaf's first use on the tape: no later op can add to its gradient. For a Dense stack that
+// is W[L], b[L] first, while the walk still has layers L-1 ... 1 to do.
 template <class T>
-void GradientAllReduce<T>::register_hooks() {}
+void GradientAllReduce<T>::register_hooks() {
+    for (std::size_t k = 0; k < m_parameters.size(); ++k)
+        m_hooks.push_back(m_parameters[k].tensor.register_post_accumulate_grad_hook(
+            [this, k](Tensor<T>&) { gradient_ready(k); }));
+}
 
 template <class T>
 std::vector<std::vector<std::string>> GradientAllReduce<T>::buckets() const {

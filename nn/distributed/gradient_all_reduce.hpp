@@ -74,6 +74,7 @@ private:
     void start_in_order();
     void register_hooks();
 
+    std::vector<HookHandle> m_hooks; // Mode::overlap: one per parameter, removed with this
     Processes& m_processes;
     std::vector<nn::NamedTensor<T>> m_parameters;
     Mode m_mode;

@@ -182,6 +182,26 @@ TEST_CASE("the epoch's figures are the whole epoch's, on every rank") {
     CHECK(all_reduce.figures().steps == 4);
 }
 
+TEST_CASE("overlap: every bucket starts from its parameters' hooks, during backward") {
+    Processes& processes = Processes::world();
+    const auto [X, Y] = blobs<double>(5, 1, 40, 4);
+    nn::FitOptions options;
+    options.batch_size = 10;
+    using Mode = GradientAllReduce<double>::Mode;
+    for (Mode mode : {Mode::overlap, Mode::after_backward}) {
+        nn::Model<double> model(
+            {5, 4, 3, 1}, {nn::Activation::relu, nn::Activation::relu, nn::Activation::sigmoid});
+        nn::Adam<double> adam(model.parameters(), 0.01);
+        GradientAllReduce<double> all_reduce(processes, model.parameters(), 1, mode);
+        options.parallel = &all_reduce;
+        nn::fit(model, adam, X, Y, options);
+        const auto& f = all_reduce.figures();
+        CHECK(f.steps == 4);
+        CHECK(f.buckets == 6);
+        CHECK(f.early_starts == (mode == Mode::overlap ? f.steps * f.buckets : 0));
+    }
+}
+
 int main(int argc, char** argv) {
     Processes& processes = Processes::world();
     processes.timeout(60); // a rank that fails an assertion and leaves a collective
