@@ -111,7 +111,14 @@ std::string ParallelRun<T>::description() const {
     if (!m_impl)
         return "1 (alone)";
     const auto& a = m_impl->all_reduce;
-    return std::to_string(size()) + " (mpirun), gradients summed in " +
+    // The hosts, each once, in rank order.
+    std::string hosts;
+    for (std::size_t r = 0; r < size(); ++r) {
+        const std::string& host = m_impl->processes.host(r);
+        if (("," + hosts + ",").find("," + host + ",") == std::string::npos)
+            hosts += (hosts.empty() ? "" : ",") + host;
+    }
+    return std::to_string(size()) + " (mpirun) on " + hosts + ", gradients summed in " +
            std::to_string(a.figures().buckets) + " bucket" + (a.figures().buckets == 1 ? "" : "s") +
            " of >= " + kib(m_impl->bucket_bytes) + ", " +
            (a.mode() == distributed::GradientAllReduce<T>::Mode::overlap ? "started during backward"

@@ -48,7 +48,7 @@ public:
     nn::DataParallel* data_parallel();
     /// stderr on the lead, /dev/null on the others (the progress bar).
     std::FILE* progress_stream() const;
-    /// "2 processes (mpirun) on vm, vm; gradients summed in 3 buckets of >= 256 KiB, ...".
+    /// "2 (mpirun) on node-a,node-b, gradients summed in 3 buckets of >= 256 KiB, ...".
     std::string description() const;
     /// The all-reduce's figures after training; "" alone.
     std::string report() const;

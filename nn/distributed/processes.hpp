@@ -40,6 +40,8 @@ public:
     std::size_t rank() const { return m_rank; }
     std::size_t size() const { return m_size; }
     bool lead() const { return m_rank == 0; }
+    /// The host rank `rank` runs on (MPI_Get_processor_name).
+    const std::string& host(std::size_t rank) const { return m_hosts.at(rank); }
     /// "rank 1 (host, pid 1234)".
     std::string describe(std::size_t rank) const;
     MPI_Comm comm() const { return m_comm; }

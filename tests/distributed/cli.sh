@@ -50,7 +50,7 @@ par 3 "${common[@]}" --epochs 10 --checkpoint "$work/three" --no-overlap --bucke
 expect_same "2 processes vs 1" "$work/one" "$work/two"
 expect_same "3 processes (after backward, 1 KiB buckets) vs 1" "$work/one" "$work/three"
 [ "$(grep -c '^train accuracy' "$work/two.log")" = 1 ] || fail "rank 0 alone should print"
-grep -q '^  processes 2 (mpirun)' "$work/two.log" || fail "no processes line: $(cat "$work/two.log")"
+grep -q '^  processes 2 (mpirun) on ' "$work/two.log" || fail "no processes line: $(cat "$work/two.log")"
 grep -q '^all-reduce ' "$work/two.log" || fail "no all-reduce figures"
 
 echo "== resumed under another number of processes"
