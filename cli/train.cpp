@@ -36,6 +36,7 @@ Flags train_flags() {
         .option("plot", "FILE.svg", "",
                 "write the loss and accuracy curves as SVG, or as PNG for a .png name (drawn by "
                 "rsvg-convert, Debian's librsvg2-bin)");
+    declare_parallel_flags(f); // mpirun -np N xgrad train (cli/parallel.hpp)
     std::string epilogue = "defaults per data set:\n";
     for (DataKind kind : {DataKind::planar, DataKind::fashion_binary, DataKind::fashion10}) {
         const Defaults d = defaults_for(kind);
@@ -55,7 +56,8 @@ Flags train_flags() {
                 "  xgrad train\n"
                 "  xgrad train --data fashion10 --hidden 256,128 --epochs 15 --plot curves.svg\n"
                 "  xgrad train --data fashion-binary --layers 784,20,7,5,1 "
-                "--activations relu,relu,relu,sigmoid\n";
+                "--activations relu,relu,relu,sigmoid\n"
+                "  mpirun -np 2 xgrad train --data fashion10  (docs/distributed.md)\n";
     f.epilogue(epilogue);
     return f;
 }
@@ -135,6 +137,9 @@ TrainRun<T> train_network(const TrainSettings& s) {
         start_epoch = static_cast<std::size_t>(std::max(0L, info.epoch));
         steps = static_cast<std::size_t>(std::max(0L, info.step));
     }
+    // Data parallel (cli/parallel.hpp): under mpirun, every process starts from rank 0's
+    // parameters and optimiser state, and rank 0 alone prints, checkpoints and plots.
+    ParallelRun<T> parallel(s.parallel, model, *optimizer);
 
     const std::size_t batch = s.batch_size == 0 || s.batch_size >= m ? m : s.batch_size;
     const std::size_t batches = (m + batch - 1) / batch;
@@ -157,14 +162,16 @@ TrainRun<T> train_network(const TrainSettings& s) {
     if (!s.resume.empty())
         std::printf("  resumed   from %s at epoch %zu (step %zu)\n", s.resume.c_str(), start_epoch,
                     steps);
+    if (parallel.size() > 1)
+        std::printf("  processes %s\n", parallel.description().c_str());
     std::fflush(stdout);
 
-    const bool tty = stderr_is_tty();
+    const bool tty = stderr_is_tty() && parallel.lead();
     const std::size_t remaining = s.epochs > start_epoch ? s.epochs - start_epoch : 0;
     const std::size_t every = s.every ? s.every : std::max<std::size_t>(1, (remaining + 19) / 20);
     // The plot gets up to ~200 points, each with a test evaluation.
     const std::size_t record_every = std::max<std::size_t>(1, (remaining + 199) / 200);
-    ProgressBar bar(stderr, tty, s.epochs, every);
+    ProgressBar bar(parallel.progress_stream(), tty, s.epochs, every);
     plot::TrainingHistory history;
     const std::map<std::string, std::string> notes = {
         {"data", to_string(s.net.data)},
@@ -181,6 +188,7 @@ TrainRun<T> train_network(const TrainSettings& s) {
     nn::FitOptions options;
     options.batch_size = batch;
     options.divergence_factor = 0;
+    options.parallel = parallel.data_parallel();
     options.on_batch = [&](const nn::BatchProgress& p) {
         watch.start(p.loss);
         nn::BatchProgress q = p;
@@ -211,7 +219,8 @@ TrainRun<T> train_network(const TrainSettings& s) {
         }
         bar.epoch(stats, m);
         const bool last = epoch == s.epochs;
-        if (!s.plot.empty() && ((epoch - start_epoch) % record_every == 0 || last)) {
+        if (parallel.lead() && !s.plot.empty() &&
+            ((epoch - start_epoch) % record_every == 0 || last)) {
             const nn::Evaluation test = nn::evaluate(model, data.test.X, data.test.Y);
             history.epoch.push_back(double(epoch));
             history.train_loss.push_back(stats.loss);
@@ -219,7 +228,8 @@ TrainRun<T> train_network(const TrainSettings& s) {
             history.test_loss.push_back(test.loss);
             history.test_accuracy.push_back(test.accuracy);
         }
-        if (!s.checkpoint.empty() && ((epoch - start_epoch) % every == 0 || last))
+        if (parallel.lead() && !s.checkpoint.empty() &&
+            ((epoch - start_epoch) % every == 0 || last))
             checkpoint::save_checkpoint(s.checkpoint, model, optimizer.get(),
                                         {long(epoch), long(steps)}, notes);
     }
@@ -239,9 +249,10 @@ TrainRun<T> train_network(const TrainSettings& s) {
                 thousands(double(m)).c_str());
     std::printf("test accuracy  %.4f  loss %.4f  (%s examples)\n", test.accuracy, test.loss,
                 thousands(double(data.test.X.shape()[1])).c_str());
+    std::fputs(parallel.report().c_str(), stdout);
     if (!s.checkpoint.empty())
         std::printf("checkpoint     %s\n", s.checkpoint.c_str());
-    if (!s.plot.empty() && !history.epoch.empty()) {
+    if (parallel.lead() && !s.plot.empty() && !history.epoch.empty()) {
         plot::write_training_plot(s.plot, history,
                                   std::string(to_string(s.net.data)) + ": " + model.summary());
         std::printf("plot           %s\n", s.plot.c_str());
@@ -304,6 +315,7 @@ TrainSettings train_settings(const Flags& flags) {
     s.plot = flags.text("plot");
     if (!s.plot.empty())
         plot::check_plot_path(s.plot); // now, not after the whole run
+    s.parallel = parallel_settings(flags);
 
     std::string dtype = s.net.dtype;
     if (!s.resume.empty()) {

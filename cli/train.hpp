@@ -4,6 +4,7 @@
 #include "checkpoint/checkpoint.hpp"
 #include "cli/common.hpp"
 #include "cli/flags.hpp"
+#include "cli/parallel.hpp"
 
 #include <cstddef>
 #include <string>
@@ -22,6 +23,7 @@ struct TrainSettings {
     std::size_t every = 0;      ///< progress line every `every` epochs (0: about 20 lines)
     std::string checkpoint, resume, plot;
     checkpoint::CheckpointInfo resumed; ///< the checkpoint's manifest, when resume is set
+    ParallelSettings parallel;          ///< under mpirun (cli/parallel.hpp)
 };
 
 /// Reads the flags of train_flags(); UsageError for a bad value, FileError for an unreadable

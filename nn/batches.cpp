@@ -47,38 +47,55 @@ void gather_columns(const Array<T>& source, const std::size_t* columns, Array<T>
 }
 
 template <class T>
-void gather_column_batches(const Array<T>& source, const std::size_t* columns, std::size_t size,
+void gather_column_batches(const Array<T>& source, const std::size_t* columns,
+                           const std::vector<std::size_t>& first,
                            const std::vector<Array<T>*>& out) {
     if (source.dimension() != 2)
         throw std::invalid_argument("gather_column_batches: source " + to_string(source.shape()) +
                                     " must be a matrix");
+    if (first.size() != out.size())
+        throw std::invalid_argument("gather_column_batches: " + std::to_string(first.size()) +
+                                    " first columns for " + std::to_string(out.size()) +
+                                    " batches");
     const std::size_t rows = source.shape()[0], m = source.shape()[1];
-    std::size_t total = 0;
-    for (const Array<T>* batch : out) {
-        if (batch->dimension() != 2 || batch->shape()[0] != rows || batch->shape()[1] > size)
+    for (std::size_t b = 0; b < out.size(); ++b) {
+        const Array<T>& batch = *out[b];
+        if (batch.dimension() != 2 || batch.shape()[0] != rows)
             throw std::invalid_argument("gather_column_batches: a batch " +
-                                        to_string(batch->shape()) + " must be a matrix with the " +
-                                        "rows of source " + to_string(source.shape()) +
-                                        " and at most " + std::to_string(size) + " columns");
-        total += batch->shape()[1];
+                                        to_string(batch.shape()) + " must be a matrix with the " +
+                                        "rows of source " + to_string(source.shape()));
+        for (std::size_t j = 0; j < batch.shape()[1]; ++j)
+            if (columns[first[b] + j] >= m)
+                throw std::invalid_argument("gather_column_batches: column " +
+                                            std::to_string(columns[first[b] + j]) +
+                                            " out of range for " + std::to_string(m) + " columns");
     }
-    for (std::size_t j = 0; j < total; ++j)
-        if (columns[j] >= m)
-            throw std::invalid_argument("gather_column_batches: column " +
-                                        std::to_string(columns[j]) + " out of range for " +
-                                        std::to_string(m) + " columns");
     // The row's random reads hit the cache (a row is m values: 240 KB of float32 for 60,000
     // examples); the writes go to each batch's row in turn, in order.
     for (std::size_t i = 0; i < rows; ++i) {
         const T* row = source.data() + i * m;
         for (std::size_t b = 0; b < out.size(); ++b) {
             const std::size_t count = out[b]->shape()[1];
-            const std::size_t* picked = columns + b * size;
+            const std::size_t* picked = columns + first[b];
             T* out_row = out[b]->data() + i * count;
             for (std::size_t j = 0; j < count; ++j)
                 out_row[j] = row[picked[j]];
         }
     }
+}
+
+template <class T>
+void gather_column_batches(const Array<T>& source, const std::size_t* columns, std::size_t size,
+                           const std::vector<Array<T>*>& out) {
+    std::vector<std::size_t> first(out.size());
+    for (std::size_t b = 0; b < out.size(); ++b) {
+        if (out[b]->dimension() == 2 && out[b]->shape()[1] > size)
+            throw std::invalid_argument("gather_column_batches: a batch " +
+                                        to_string(out[b]->shape()) + " has more than " +
+                                        std::to_string(size) + " columns");
+        first[b] = b * size;
+    }
+    gather_column_batches(source, columns, first, out);
 }
 
 namespace {
@@ -152,6 +169,9 @@ Array<T> one_hot(const Array<T>& labels, std::size_t classes) {
 #define XGRAD_INSTANTIATE(T)                                                                       \
     template void gather_columns(const Array<T>&, const std::size_t*, Array<T>&);                  \
     template void gather_column_batches(const Array<T>&, const std::size_t*, std::size_t,          \
+                                        const std::vector<Array<T>*>&);                            \
+    template void gather_column_batches(const Array<T>&, const std::size_t*,                       \
+                                        const std::vector<std::size_t>&,                           \
                                         const std::vector<Array<T>*>&);                            \
     template std::vector<MiniBatch<T>> random_mini_batches(const Array<T>&, const Array<T>&,       \
                                                            std::size_t, std::mt19937&);            \

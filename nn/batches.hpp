@@ -61,6 +61,13 @@ template <class T>
 void gather_column_batches(const Array<T>& source, const std::size_t* columns, std::size_t size,
                            const std::vector<Array<T>*>& out);
 
+/// The same with batch b's columns starting at columns[first[b]] (data parallel: each process
+/// gathers its own share of every global batch).
+template <class T>
+void gather_column_batches(const Array<T>& source, const std::size_t* columns,
+                           const std::vector<std::size_t>& first,
+                           const std::vector<Array<T>*>& out);
+
 /// Labels 0..classes-1 (any shape holding m values, e.g. (1, m)) as a one-hot (classes, m)
 /// matrix, one column per example. Throws std::invalid_argument naming the example whose label
 /// is not an integer in range.

@@ -104,15 +104,23 @@ Trainer<T>::Trainer(const Model<T>& model, Optimizer<T>& optimizer, const Array<
                       : DropoutMasks<T>(m_options.dropout_seed, Generator::standard);
     // Batch tensors are made once and refilled in place every epoch: no allocation per step.
     // A full batch is X itself, copied once into its tensor.
-    if (m_size == m) {
+    DataParallel* parallel = m_options.parallel;
+    if (m_size == m && !parallel) {
         m_Xb.emplace_back(X);
         m_Yb.emplace_back(Y);
+        m_offset.push_back(0);
+        m_global.push_back(m);
         m_filled = true;
     } else {
         for (std::size_t start = 0; start < m; start += m_size) {
             const std::size_t count = std::min(m_size, m - start);
-            m_Xb.emplace_back(Array<T>::from_shape({X.shape()[0], count}));
-            m_Yb.emplace_back(Array<T>::from_shape({Y.shape()[0], count}));
+            // Data parallel: this process's columns of the global batch.
+            const Shard mine =
+                parallel ? shard(count, parallel->rank(), parallel->size()) : Shard{0, count};
+            m_Xb.emplace_back(Array<T>::from_shape({X.shape()[0], mine.size()}));
+            m_Yb.emplace_back(Array<T>::from_shape({Y.shape()[0], mine.size()}));
+            m_offset.push_back(start + mine.begin);
+            m_global.push_back(count);
         }
     }
 }
@@ -140,12 +148,14 @@ EpochStats Trainer<T>::train_epoch(std::size_t epoch) {
             Xb.push_back(&m_Xb[i].data());
             Yb.push_back(&m_Yb[i].data());
         }
-        gather_column_batches(m_X, order.data(), m_size, Xb);
-        gather_column_batches(m_Y, order.data(), m_size, Yb);
+        gather_column_batches(m_X, order.data(), m_offset, Xb);
+        gather_column_batches(m_Y, order.data(), m_offset, Yb);
         m_filled = true;
     }
     double loss_sum = 0;
     std::size_t correct = 0, total = 0, done = 0;
+    if (m_options.parallel) // data parallel: a block of its own, the loop below is one process's
+        return train_epoch_parallel(epoch, start_time);
     for (std::size_t i = 0; i < m_Xb.size(); ++i) {
         m_optimizer.zero_grad();
         const Tensor<T> ZL = m_model.logits(m_Xb[i], nullptr, m_masks ? &*m_masks : nullptr);
@@ -169,6 +179,59 @@ EpochStats Trainer<T>::train_epoch(std::size_t epoch) {
                       static_cast<double>(correct) / static_cast<double>(total),
                       seconds_since(start_time), static_cast<double>(m_optimizer.learning_rate())};
 }
+
+// --- data parallel (nn/data_parallel.hpp) ---------------------------------------------------
+// The loop above, on this process's shard of each global batch: its cost weighted by
+// m_local / m so that the gradients summed over processes are the global batch's (the course's
+// 1/m), the L2 term's gradient added by rank 0 alone, and the sum awaited before the step.
+template <class T>
+EpochStats Trainer<T>::train_epoch_parallel(std::size_t epoch, Clock::time_point start_time) {
+    DataParallel& parallel = *m_options.parallel;
+    const bool lead = parallel.rank() == 0;
+    const std::size_t m = examples();
+    // loss x columns, correct decisions, decisions: summed over processes at the end.
+    double sums[3] = {0, 0, 0};
+    std::size_t done = 0; // global columns so far
+    for (std::size_t i = 0; i < m_Xb.size(); ++i) {
+        m_optimizer.zero_grad();
+        const std::size_t count = m_Xb[i].shape()[1], global = m_global[i];
+        double batch_loss = 0;
+        parallel.begin_backward();
+        if (count > 0) {
+            const Tensor<T> ZL = m_model.logits(m_Xb[i], nullptr, m_masks ? &*m_masks : nullptr);
+            const Tensor<T> cost = m_model.loss_from_logits(ZL, m_Yb[i]);
+            Tensor<T> J = cost * static_cast<T>(double(count) / double(global));
+            double penalty = 0;
+            if (m_options.lambd != 0) {
+                if (lead) {
+                    const Tensor<T> l2 = l2_penalty(m_model, m_options.lambd, global);
+                    J = J + l2;
+                    penalty = static_cast<double>(l2.item());
+                } else {
+                    NoGrad no_grad;
+                    penalty =
+                        static_cast<double>(l2_penalty(m_model, m_options.lambd, global).item());
+                }
+            }
+            J.backward();
+            batch_loss = static_cast<double>(cost.item()) + penalty;
+            sums[0] += batch_loss * static_cast<double>(count);
+            sums[1] +=
+                static_cast<double>(correct_from_logits(m_loss, ZL.value(), m_Yb[i].value()));
+            sums[2] += static_cast<double>(decisions(m_loss, m_Yb[i].value()));
+        }
+        parallel.finish_backward();
+        m_optimizer.step();
+        done += global;
+        if (m_options.on_batch)
+            m_options.on_batch(BatchProgress{epoch, m_options.epochs, i + 1, m_Xb.size(), done, m,
+                                             batch_loss, seconds_since(start_time)});
+    }
+    parallel.sum(sums, 3);
+    return EpochStats{epoch, sums[0] / static_cast<double>(m), sums[1] / sums[2],
+                      seconds_since(start_time), static_cast<double>(m_optimizer.learning_rate())};
+}
+// --- end of data parallel ---------------------------------------------------------------------
 
 template <class T>
 std::vector<EpochStats> fit(const Model<T>& model, Optimizer<T>& optimizer, const Array<T>& X,

@@ -1,9 +1,11 @@
 #pragma once
 // Training loops: one step, whole epochs over (shuffled) mini-batches, and evaluation.
 
+#include "nn/data_parallel.hpp"
 #include "nn/model.hpp"
 #include "nn/optim.hpp"
 
+#include <chrono>
 #include <cstddef>
 #include <functional>
 #include <optional>
@@ -59,6 +61,11 @@ struct FitOptions {
     /// Stop with DivergenceError after an epoch whose loss is not finite or above this many
     /// times where the run started (nn/divergence.hpp gives the rule and its reasons). 0: never.
     double divergence_factor = 10;
+    /// Data-parallel training (nn/data_parallel.hpp): when set, batch_size is the global
+    /// batch, each epoch's order is the single process's, and this process trains on its
+    /// shard() of every batch; the gradients are summed through `parallel` before each step
+    /// and the epoch's figures are those of the whole epoch. Borrowed; nullptr: one process.
+    DataParallel* parallel = nullptr;
     std::function<void(const BatchProgress&)> on_batch; ///< after every mini-batch
     std::function<void(const EpochStats&)> on_epoch;    ///< after every epoch
 };
@@ -104,6 +111,10 @@ public:
     const FitOptions& options() const { return m_options; }
 
 private:
+    // The epoch with FitOptions::parallel (nn/train.cpp's data-parallel block).
+    EpochStats train_epoch_parallel(std::size_t epoch,
+                                    std::chrono::steady_clock::time_point start_time);
+
     const Model<T>& m_model;
     Optimizer<T>& m_optimizer;
     const Array<T>& m_X;
@@ -112,6 +123,9 @@ private:
     Loss m_loss;
     std::size_t m_size;                // columns per batch (the last may have fewer)
     std::vector<Tensor<T>> m_Xb, m_Yb; // refilled in place every epoch
+    // Data parallel: where this process's share of batch i starts in the epoch's order, and
+    // the global batch's columns (one process: i * m_size and the batch's own).
+    std::vector<std::size_t> m_offset, m_global;
     bool m_filled = false;
     std::optional<DropoutMasks<T>> m_masks; // when the model has dropout
 };

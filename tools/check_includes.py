@@ -24,11 +24,12 @@ ROOMS = {
     "autograd": ["autograd/inspect", "autograd/functional"],  # the umbrella autograd/autograd.hpp
     "nn/reference": ["autograd/xtensor", "random"],
     "nn": ["autograd", "nn/reference", "random"],
+    "nn/distributed": ["nn"],  # data parallel on MPI, built only when MPI is found
     "io": ["autograd/xtensor", "random"],
     "plot": ["io"],
     "checkpoint": ["nn", "io"],
     "course": ["nn", "io", "random"],
-    "cli": ["course", "checkpoint", "plot", "io", "nn"],
+    "cli": ["course", "checkpoint", "plot", "io", "nn/distributed", "nn"],
     "tools": ["cli"],  # scripts, and what is left at the edge
     "tests": ["tools"],
     "bench": ["tools"],

@@ -13,7 +13,8 @@ build=${XGRAD_BUILD_DIR:-build}
 packages=(cmake g++ make ccache xtensor-dev libxtensor-blas-dev libopenblas-dev doctest-dev
           zlib1g-dev dataset-fashion-mnist graphviz librsvg2-bin nlohmann-json3-dev
           python3 python3-numpy python3-sklearn python3-torch  # the tests' numpy/sklearn/PyTorch oracles
-          python3-dev pybind11-dev python3-pytest python3-nbconvert python3-ipykernel)  # python/
+          python3-dev pybind11-dev python3-pytest python3-nbconvert python3-ipykernel   # python/
+          libopenmpi-dev openmpi-bin)                          # nn/distributed/
 
 install_packages() {
     local missing=() extra=()
