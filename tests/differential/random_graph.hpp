@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <numeric>
 #include <random>
 #include <stdexcept>
 #include <string>
@@ -264,6 +265,7 @@ private:
         const auto nonzero = [&](const Shape& s) { return kink_values(s); };
         switch (op) {
         case Op::leaf:
+        case Op::custom: // a user's op: not in the table the graphs are drawn from
             break;
         case Op::add:
         case Op::sub:
@@ -362,8 +364,18 @@ private:
             const int rank = static_cast<int>(x.dim());
             if (rank == 0 || coin(0.25))
                 return op == Op::sum ? sum(x) : mean(x);
-            const int axis = static_cast<int>(index(2 * rank)) - rank; // negative ones too
             const bool keepdims = coin();
+            if (rank >= 2 && coin(0.4)) { // numpy's axis tuple: two or more axes, any order
+                std::vector<int> axes;
+                for (int a = 0; a < rank; ++a)
+                    if (coin())
+                        axes.push_back(coin() ? a : a - rank);
+                if (axes.size() < 2)
+                    axes = {0, rank - 1};
+                std::shuffle(axes.begin(), axes.end(), m_rng);
+                return op == Op::sum ? sum(x, axes, keepdims) : mean(x, axes, keepdims);
+            }
+            const int axis = static_cast<int>(index(2 * rank)) - rank; // negative ones too
             return op == Op::sum ? sum(x, axis, keepdims) : mean(x, axis, keepdims);
         }
         case Op::sum_to: {
@@ -383,8 +395,15 @@ private:
                 target.push_back(e == 1 && coin() ? extent() : e);
             return broadcast_to(x, target);
         }
-        case Op::transpose:
-            return transpose(any_input());
+        case Op::transpose: {
+            const Tensor<double> x = any_input();
+            if (x.dim() < 2 || coin())
+                return transpose(x);
+            std::vector<int> perm(x.dim()); // numpy's transpose(x, axes)
+            std::iota(perm.begin(), perm.end(), 0);
+            std::shuffle(perm.begin(), perm.end(), m_rng);
+            return transpose(x, perm);
+        }
         case Op::reshape: {
             const Tensor<double> x = any_input();
             return reshape(x, reshaped(x.size()));
@@ -415,7 +434,7 @@ private:
             const int axis = static_cast<int>(index(2 * rank)) - rank;
             return op == Op::softmax ? softmax(x, axis) : log_softmax(x, axis);
         }
-        case Op::bce_with_logits: {
+        case Op::binary_cross_entropy_with_logits: {
             const Tensor<double> Z = input([&](const Array<double>& a) { return bounded(a, 20); });
             // Labels in (0, 1), or any node of Z's shape (the loss is defined for any Y).
             const Tensor<double> Y = coin(0.3) ? input_of_shape(Z.shape(), fine, fresh)

@@ -171,6 +171,12 @@ inline Tensor<double> rebuild_op(Op op, const std::vector<Tensor<double>>& x, co
     const int axis = params.at("axis").get<int>();
     const bool all_axes = params.at("all_axes").get<bool>(),
                keepdims = params.at("keepdims").get<bool>();
+    // Several axes of a sum or mean, or a transpose's permutation (records made before the
+    // field was added have none: one axis, or the axes reversed).
+    std::vector<int> axes;
+    if (params.contains("axes"))
+        for (const auto& a : params.at("axes"))
+            axes.push_back(a.get<int>());
     const auto need = [&](std::size_t n) {
         if (x.size() != n)
             throw std::runtime_error(std::string("differential replay: ") + op_info(op).name +
@@ -180,6 +186,7 @@ inline Tensor<double> rebuild_op(Op op, const std::vector<Tensor<double>>& x, co
     need(static_cast<std::size_t>(op_info(op).arity));
     switch (op) {
     case Op::leaf:
+    case Op::custom: // a user's op cannot be rebuilt from its name
         break;
     case Op::add:
         return add(x[0], x[1]);
@@ -222,15 +229,19 @@ inline Tensor<double> rebuild_op(Op op, const std::vector<Tensor<double>>& x, co
     case Op::minimum:
         return minimum(x[0], x[1]);
     case Op::sum:
-        return all_axes ? sum(x[0]) : sum(x[0], axis, keepdims);
+        return all_axes          ? sum(x[0])
+               : axes.size() > 1 ? sum(x[0], axes, keepdims)
+                                 : sum(x[0], axis, keepdims);
     case Op::mean:
-        return all_axes ? mean(x[0]) : mean(x[0], axis, keepdims);
+        return all_axes          ? mean(x[0])
+               : axes.size() > 1 ? mean(x[0], axes, keepdims)
+                                 : mean(x[0], axis, keepdims);
     case Op::sum_to:
         return sum_to(x[0], shape);
     case Op::broadcast_to:
         return broadcast_to(x[0], shape);
     case Op::transpose:
-        return transpose(x[0]);
+        return axes.empty() ? transpose(x[0]) : transpose(x[0], axes);
     case Op::reshape:
         return reshape(x[0], shape);
     case Op::matmul:
@@ -242,7 +253,7 @@ inline Tensor<double> rebuild_op(Op op, const std::vector<Tensor<double>>& x, co
         return softmax(x[0], axis);
     case Op::log_softmax:
         return log_softmax(x[0], axis);
-    case Op::bce_with_logits:
+    case Op::binary_cross_entropy_with_logits:
         return binary_cross_entropy_with_logits(x[0], x[1]);
     case Op::sigmoid_grad:
         return sigmoid_grad(x[0], x[1]);

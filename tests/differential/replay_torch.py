@@ -68,7 +68,16 @@ def reversed_axes(x):
 
 
 def reduce(fn, x, p):
-    return fn(x) if p["all_axes"] else fn(x, dim=p["axis"], keepdim=p["keepdims"])
+    if p["all_axes"]:
+        return fn(x)
+    axes = p.get("axes", [])
+    dim = tuple(axes) if len(axes) > 1 else p["axis"]  # numpy's axis tuple, or one axis
+    return fn(x, dim=dim, keepdim=p["keepdims"])
+
+
+def transposed(x, p):
+    axes = p.get("axes", [])
+    return x.permute(tuple(axes)) if axes else reversed_axes(x)
 
 
 def logaddexp0(x):
@@ -101,14 +110,14 @@ OPS = {
     "mean": lambda x, p, s: reduce(torch.mean, x[0], p),
     "sum_to": lambda x, p, s: sum_to(x[0], s),
     "broadcast_to": lambda x, p, s: torch.broadcast_to(x[0], s),
-    "transpose": lambda x, p, s: reversed_axes(x[0]),
+    "transpose": lambda x, p, s: transposed(x[0], p),
     "reshape": lambda x, p, s: x[0].reshape(s),
     "matmul": lambda x, p, s: (x[0].T if p["transpose_a"] else x[0]) @ (x[1].T if p["transpose_b"] else x[1]),
     "linear": lambda x, p, s: x[0] @ x[1] + x[2],
     "softmax": lambda x, p, s: torch.softmax(x[0], dim=p["axis"]),
     "log_softmax": lambda x, p, s: torch.log_softmax(x[0], dim=p["axis"]),
     # mean(log(1 + e^z) - z y): the cross-entropy of sigmoid(z) against y, y differentiable
-    "bce_with_logits": lambda x, p, s: (logaddexp0(x[0]) - x[0] * x[1]).mean(),
+    "binary_cross_entropy_with_logits": lambda x, p, s: (logaddexp0(x[0]) - x[0] * x[1]).mean(),
     "sigmoid_grad": lambda x, p, s: x[0] * x[1] * (1 - x[1]),
     "tanh_grad": lambda x, p, s: x[0] * (1 - x[1] * x[1]),
     "relu_grad": lambda x, p, s: x[0] * (x[1] > 0).to(x[0].dtype),
