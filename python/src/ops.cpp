@@ -199,7 +199,8 @@ void bind_ops(py::module_& m) {
             if (axes.is_none())
                 return unary(x, "transpose", [](const auto& v) { return xgrad::transpose(v); });
             auto perm = axes.cast<std::vector<int>>(); // numpy's transpose(x, axes)
-            return unary(x, "transpose", [&perm](const auto& v) { return xgrad::transpose(v, perm); });
+            return unary(x, "transpose",
+                         [&perm](const auto& v) { return xgrad::transpose(v, perm); });
         },
         py::arg("x"), py::arg("axes") = py::none());
     m.def(

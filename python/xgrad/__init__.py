@@ -14,11 +14,12 @@ per-layer gradient check against your own numpy backprop, xgrad.inspect the grap
 from . import _xgrad
 from ._xgrad import (  # noqa: F401  (the public API)
     Tensor, Error, ShapeError, DataError, GraphError, AnomalyError, FileError, GraphvizError,
+    DivergenceError,
     grad, no_grad, detect_anomaly, grad_enabled, gradcheck, op_table, RandomState,
     add, sub, mul, div, neg, add_scalar, mul_scalar, pow, exp, log, sqrt, abs,
     tanh, sigmoid, relu, softplus, leaky_relu, clip, maximum, minimum,
     sum, mean, sum_to, broadcast_to, transpose, reshape, matmul, linear,
-    softmax, log_softmax, binary_cross_entropy_with_logits, bce_with_logits,
+    softmax, log_softmax, binary_cross_entropy_with_logits,
     sigmoid_grad, tanh_grad, relu_grad, leaky_relu_grad,
 )
 from .report import CheckReport, GraphView, StepThrough, check, inspect, step_through  # noqa: F401
