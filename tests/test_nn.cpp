@@ -45,13 +45,6 @@ std::pair<Array<T>, Array<T>> planar(unsigned seed = 1) {
     return {X, Y};
 }
 
-// A column (n, 1): brace lists with one value per row are ambiguous for xarray.
-Array<double> column(const std::vector<double>& values) {
-    Array<double> out = Array<double>::from_shape({values.size(), 1});
-    std::copy(values.begin(), values.end(), out.begin());
-    return out;
-}
-
 } // namespace
 
 // ---- activations ---------------------------------------------------------------------------

@@ -71,13 +71,6 @@ std::map<std::string, Array<double>> as_dictionary(const reference::Parameters<d
 
 const Array<double> Y_assess = {{1, 1, 0, 1, 0}};
 
-// A column (n, 1): brace lists with one value per row are ambiguous for xarray.
-Array<double> column(const std::vector<double>& values) {
-    Array<double> out = Array<double>::from_shape({values.size(), 1});
-    std::copy(values.begin(), values.end(), out.begin());
-    return out;
-}
-
 // ||g - g_num|| / (||g|| + ||g_num||) over every parameter of the model, g from autodiff of
 // cost() and g_num from central differences of it (each parameter entry nudged in place).
 double relative_difference(nn::Model<double>& model, const std::function<Tensor<double>()>& cost) {

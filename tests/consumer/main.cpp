@@ -1,5 +1,5 @@
-// Uses each installed library once: the engine (a gradient, a user-defined op), nn (a model and Adam),
-// io (a .npy round trip), checkpoint, plot, and the reference backprop.
+// Uses each installed library once: the engine (a gradient, a user-defined op), nn (a model and
+// Adam), io (a .npy round trip), checkpoint, plot, and the reference backprop.
 #include <autograd/autograd.hpp>
 #include <checkpoint/checkpoint.hpp>
 #include <io/npy.hpp>
@@ -28,12 +28,16 @@ int main(int argc, char** argv) {
             const xgrad::Tensor<double> s = xgrad::sigmoid(c.input(0));
             return c.grad * (c.output + s * (1.0 - c.output));
         });
-    const xgrad::GradcheckResult check = xgrad::gradcheck(
-        [&](const std::vector<xgrad::Tensor<double>>& p) { return xgrad::sum(swish(p[0]) * p[0]); },
-        {xgrad::Array<double>{{0.5, -1.5, 2.0}}});
-    // TODO(issue 14, item 3): gradgradcheck of swish here too, once it is in the library.
-    std::printf("custom op %s: gradcheck %s\n", swish.name().c_str(),
-                check.passed ? "passed" : "FAILED");
+    const auto f = [&](const std::vector<xgrad::Tensor<double>>& p) {
+        return xgrad::sum(swish(p[0]) * p[0]);
+    };
+    const xgrad::GradcheckResult check =
+        xgrad::gradcheck(f, {xgrad::Array<double>{{0.5, -1.5, 2.0}}});
+    // Its backward is written with engine ops, so its second derivatives are the engine's too.
+    const xgrad::GradcheckResult check2 =
+        xgrad::gradgradcheck(f, {xgrad::Array<double>{{0.5, -1.5, 2.0}}});
+    std::printf("custom op %s: gradcheck %s, gradgradcheck %s\n", swish.name().c_str(),
+                check.passed ? "passed" : "FAILED", check2.passed ? "passed" : "FAILED");
 
     xgrad::nn::Model<double> model({2, 3, 1},
                                    {xgrad::nn::Activation::tanh, xgrad::nn::Activation::sigmoid});

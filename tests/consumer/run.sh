@@ -27,7 +27,7 @@ mkdir "$work/run"
 
 expect() { grep -qxF "$1" "$work/out.txt" || { echo "missing line: $1"; exit 1; }; }
 expect "grad 2 -4 6"
-expect "custom op swish: gradcheck passed"
+expect "custom op swish: gradcheck passed, gradgradcheck passed"
 expect "model 2 -> 3 (tanh) -> 1 (sigmoid), 13 parameters"
 expect "reference sigmoid 0.8808"
 expect "npy 3"
