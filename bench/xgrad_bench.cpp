@@ -77,10 +77,10 @@ struct Options {
     double seconds_per_column = 2.0; // timing budget per column and configuration
     int rounds = 20;                 // most timing blocks per column, interleaved across columns
     long flat_steps = 10000;
-    long steps = 0;     // timed steps per column and round; 0: sized from the time budget
-    std::string only;   // run one configuration
-    std::string column; // run one column (for profiling; its ratios are then to itself)
-    std::string extra;  // TSV rows from bench.py to merge into the table
+    long steps = 0;         // timed steps per column and round; 0: sized from the time budget
+    std::string only;       // run one configuration
+    std::string column;     // run one column (for profiling; its ratios are then to itself)
+    std::string extra;      // TSV rows from bench.py to merge into the table
     std::size_t epochs = 5; // fashion10: epoch 1 checks the columns agree, the rest are timed
     std::size_t limit = 0;  // fashion10: the first `limit` training examples (0: all 60,000)
 };

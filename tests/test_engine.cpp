@@ -378,7 +378,8 @@ TEST_CASE("step-through backward gives the same gradients as backward()") {
         CHECK(step.inputs.size() == step.input_grads.size());
         CHECK(step.grad.shape() == step.node.shape());
     }
-    CHECK(ops == std::vector<std::string>{"binary_cross_entropy_with_logits", "sum", "matmul", "tanh", "linear"});
+    CHECK(ops == std::vector<std::string>{"binary_cross_entropy_with_logits", "sum", "matmul",
+                                          "tanh", "linear"});
     CHECK(W2.grad() == W1.grad());
     CHECK(b2.grad() == b1.grad());
 }

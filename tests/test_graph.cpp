@@ -172,11 +172,16 @@ TEST_CASE("the JSON of a two-layer network reads back node by node") {
         std::string role;
     };
     const std::vector<Expected> expected = {
-        {"W[1]", "leaf", {4, 3}, "parameter"},    {"X", "leaf", {3, m}, "input"},
-        {"b[1]", "leaf", {4, 1}, "parameter"},    {"Z[1]", "linear", {4, m}, "intermediate"},
-        {"A[1]", "relu", {4, m}, "intermediate"}, {"W[2]", "leaf", {1, 4}, "parameter"},
-        {"b[2]", "leaf", {1, 1}, "parameter"},    {"Z[2]", "linear", {1, m}, "intermediate"},
-        {"Y", "leaf", {1, m}, "input"},           {"L", "binary_cross_entropy_with_logits", {}, "output"},
+        {"W[1]", "leaf", {4, 3}, "parameter"},
+        {"X", "leaf", {3, m}, "input"},
+        {"b[1]", "leaf", {4, 1}, "parameter"},
+        {"Z[1]", "linear", {4, m}, "intermediate"},
+        {"A[1]", "relu", {4, m}, "intermediate"},
+        {"W[2]", "leaf", {1, 4}, "parameter"},
+        {"b[2]", "leaf", {1, 1}, "parameter"},
+        {"Z[2]", "linear", {1, m}, "intermediate"},
+        {"Y", "leaf", {1, m}, "input"},
+        {"L", "binary_cross_entropy_with_logits", {}, "output"},
     };
     const std::map<std::string, Tensor<double>> tensors = {
         {"W[1]", net.W[1]}, {"X", net.X},       {"b[1]", net.b[1]}, {"Z[1]", net.Z[1]},
@@ -487,8 +492,12 @@ TEST_CASE("step-through backward gives exactly the gradients of backward()") {
     CHECK_FALSE(walk.step()); // stays done
 
     // One step per op, from the loss back: bce, then linear, relu per layer.
-    const std::vector<Op> order = {Op::binary_cross_entropy_with_logits, Op::linear, Op::relu,
-                                   Op::linear,          Op::relu,   Op::linear};
+    const std::vector<Op> order = {Op::binary_cross_entropy_with_logits,
+                                   Op::linear,
+                                   Op::relu,
+                                   Op::linear,
+                                   Op::relu,
+                                   Op::linear};
     REQUIRE(walk.steps().size() == order.size());
     for (std::size_t k = 0; k < order.size(); ++k) {
         const StepInfo& s = walk.steps()[k];

@@ -40,8 +40,7 @@ std::vector<Entry> snapshot(const TensorImpl<T>& impl, const std::vector<Entry>&
     return list;
 }
 template <class T, class Entry>
-bool still_registered(const TensorImpl<T>& impl, const std::vector<Entry>& list,
-                      std::uint64_t id) {
+bool still_registered(const TensorImpl<T>& impl, const std::vector<Entry>& list, std::uint64_t id) {
     std::lock_guard<std::mutex> lock(detail::grad_mutex(&impl));
     return std::any_of(list.begin(), list.end(), [id](const Entry& e) { return e.id == id; });
 }
@@ -281,7 +280,8 @@ Tensor<T> BackwardWalk<T>::run_hooks(const std::shared_ptr<TensorImpl<T>>& tenso
         if (!replacement)
             continue;
         if (!replacement->defined())
-            throw GraphError("backward: " + which + " returned an undefined tensor for its gradient " +
+            throw GraphError("backward: " + which +
+                             " returned an undefined tensor for its gradient " +
                              to_string(g.shape()) + " (return std::nullopt to keep it)");
         if (replacement->shape() != g.shape())
             throw ShapeError("backward: " + which + " returned a gradient " +
@@ -305,8 +305,8 @@ void BackwardWalk<T>::run_post_accumulate_hooks(const std::shared_ptr<TensorImpl
             (*hooks[k].fn)(tensor);
         } catch (const std::exception& e) {
             std::throw_with_nested(Error("backward: post-accumulate hook " + std::to_string(k + 1) +
-                                         " of " + std::to_string(hooks.size()) + " on " + who(leaf) +
-                                         " threw: " + e.what()));
+                                         " of " + std::to_string(hooks.size()) + " on " +
+                                         who(leaf) + " threw: " + e.what()));
         }
     }
 }
@@ -369,8 +369,8 @@ template <class T>
 Tensor<T> BackwardWalk<T>::take_gradient(const std::shared_ptr<TensorImpl<T>>& node) {
     if (node->freed)
         throw GraphError(detail::in_scope(
-            "backward: " + name_of(*node) + " (tape entry " +
-            std::to_string(node->sequence) + ", output " + to_string(node->value.shape()) +
+            "backward: " + name_of(*node) + " (tape entry " + std::to_string(node->sequence) +
+            ", output " + to_string(node->value.shape()) +
             ") was already freed by an earlier backward(); pass retain_graph = true to "
             "that backward to run backward twice"));
     check_versions(node);
@@ -420,9 +420,8 @@ void BackwardWalk<T>::check_finite(const TensorImpl<T>& node, const InputGrads<T
         for (std::size_t k = 0; k < node.n_inputs; ++k)
             shapes += (k ? ", " : "") + to_string(node.input_shapes[k]);
         detail::throw_anomaly(
-            "backward of " + name_of(node) + " (tape entry " +
-                std::to_string(node.sequence) + (node.label.empty() ? "" : ", " + node.label) +
-                ", inputs " + shapes + ")",
+            "backward of " + name_of(node) + " (tape entry " + std::to_string(node.sequence) +
+                (node.label.empty() ? "" : ", " + node.label) + ", inputs " + shapes + ")",
             "sent",
             "to its input " + std::to_string(i) + " " + describe(Tensor<T>(input)) +
                 (node.scope ? " [made in " + *node.scope + "]" : ""));
@@ -439,14 +438,13 @@ void BackwardWalk<T>::send_all(const TensorImpl<T>& node, InputGrads<T>& grads,
         Tensor<T>& gi = grads[i];
         if (input && input->requires_grad && gi.defined()) {
             if (input->op != Op::leaf && input->thread != node.thread)
-                throw GraphError(
-                    "backward: " +
-                    name_of(node) +
-                    " (tape entry " + std::to_string(node.sequence) + ", thread " +
-                    std::to_string(node.thread) + ") has as its input " + std::to_string(i) + " " +
-                    who(input) + ": a graph may not span threads, each records on its own "
-                    "tape. Compute that input on thread " + std::to_string(node.thread) +
-                    " too, or pass its detach()");
+                throw GraphError("backward: " + name_of(node) + " (tape entry " +
+                                 std::to_string(node.sequence) + ", thread " +
+                                 std::to_string(node.thread) + ") has as its input " +
+                                 std::to_string(i) + " " + who(input) +
+                                 ": a graph may not span threads, each records on its own "
+                                 "tape. Compute that input on thread " +
+                                 std::to_string(node.thread) + " too, or pass its detach()");
             send(input, gi);
         } else
             gi = Tensor<T>();

@@ -45,7 +45,8 @@ TensorImpl<T>::~TensorImpl() {
             take(input);
     }
     if (hooks && op == Op::leaf)
-        detail::count_leaf_hooks(-static_cast<std::ptrdiff_t>(hooks->grad.size() + hooks->post.size()));
+        detail::count_leaf_hooks(
+            -static_cast<std::ptrdiff_t>(hooks->grad.size() + hooks->post.size()));
     kernels::give_buffer_to_cache(value);
 }
 

@@ -38,8 +38,9 @@ struct TensorHooks {
 template <class T>
 struct TensorImpl {
     Array<T> value;
-    Tensor<T> grad;    // accumulated gradient (leaves; retained non-leaves)
-    Tensor<T> pending; // gradient gathered during a backward walk (op results; a leaf's is the walk's)
+    Tensor<T> grad; // accumulated gradient (leaves; retained non-leaves)
+    Tensor<T>
+        pending; // gradient gathered during a backward walk (op results; a leaf's is the walk's)
     std::string label;
     bool requires_grad = false;
     bool retains_grad = false;

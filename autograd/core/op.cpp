@@ -8,7 +8,8 @@ namespace xgrad {
 
 namespace {
 constexpr OpInfo leaf_info{"leaf", 0, "a leaf: gradients accumulate in .grad"};
-constexpr OpInfo custom_info{"custom", 0, "a user-defined op: Tensor::op_rule() gives its own rule"};
+constexpr OpInfo custom_info{"custom", 0,
+                             "a user-defined op: Tensor::op_rule() gives its own rule"};
 constexpr OpInfo op_table[] = {
 #define XGRAD_OP(name, arity, rule) {#name, arity, rule},
 #include "autograd/core/op_list.def"

@@ -108,8 +108,7 @@ template <class T>
 Tensor<T>& Tensor<T>::requires_grad(bool flag) {
     auto& impl = checked("requires_grad");
     if (impl.op != Op::leaf)
-        throw GraphError("requires_grad: " + describe(*this) + " is the result of " +
-                         op_name() +
+        throw GraphError("requires_grad: " + describe(*this) + " is the result of " + op_name() +
                          ", not a leaf; its gradient flows from its inputs (use detach())");
     impl.requires_grad = flag;
     return *this;

@@ -172,8 +172,9 @@ HookHandle Tensor<T>::register_hook(F hook) {
                 return std::optional<Tensor>();
             } else if constexpr (detail::is_optional<R>::value) {
                 auto replacement = hook(g.value());
-                return replacement ? std::optional<Tensor>(Tensor(Array<T>(std::move(*replacement))))
-                                   : std::optional<Tensor>();
+                return replacement
+                           ? std::optional<Tensor>(Tensor(Array<T>(std::move(*replacement))))
+                           : std::optional<Tensor>();
             } else {
                 return std::optional<Tensor>(Tensor(Array<T>(hook(g.value()))));
             }

@@ -243,8 +243,7 @@ std::string to_dot(const Graph& graph, const DotOptions& o) {
                ", fillcolor=" + dot_string(current ? current_fill : op_look.fill) +
                ", color=" + dot_string(current ? grad_colour : op_look.border) +
                ", fontsize=10, margin=\"0.04,0.02\", height=0.3, label=" + dot_string(caption) +
-               ", tooltip=" + dot_string(t.rule) + (current ? ", penwidth=2.5" : "") +
-               "];\n";
+               ", tooltip=" + dot_string(t.rule) + (current ? ", penwidth=2.5" : "") + "];\n";
         // Heavy edges along the chain of results keep it straight; parameters hang beside it.
         out += "  " + op + " -> t" + std::to_string(t.id) + " [weight=8];\n";
         for (std::size_t i = 0; i < t.inputs.size(); ++i) {

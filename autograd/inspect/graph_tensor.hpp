@@ -41,7 +41,7 @@ struct GraphTensor {
     Shape shape;
     /// Ids of the op's inputs, in input order; empty for leaves and freed ops.
     std::vector<std::size_t> inputs;
-    std::vector<Shape> input_shapes; ///< known even after the op was freed
+    std::vector<Shape> input_shapes;       ///< known even after the op was freed
     std::size_t hooks = 0;                 ///< tensor hooks registered (Tensor::register_hook)
     std::size_t post_accumulate_hooks = 0; ///< on a leaf: post-accumulate hooks
     /// Bytes this tensor keeps alive: its value, the values of the inputs it holds, and what

@@ -28,10 +28,10 @@ struct StepInfo {
     std::size_t index = 0;                  ///< 0 for the first step
     std::size_t tensor = GraphTensor::none; ///< the op result whose rule ran
     Op op = Op::leaf;
-    std::string op_name;  ///< the op table's name, or a CustomOp's
+    std::string op_name; ///< the op table's name, or a CustomOp's
     std::string label, scope;
     std::string rule; ///< the op's local derivative (the op table's, or a CustomOp's)
-    Summary incoming;      ///< G, the gradient arriving at the output
+    Summary incoming; ///< G, the gradient arriving at the output
     std::vector<Sent> sent;
     /// Several lines: the op, G, the rule, what each input received.
     std::string text(std::size_t batch_size = 0) const;

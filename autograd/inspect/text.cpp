@@ -86,7 +86,8 @@ std::string to_text(const Graph& graph, const TextOptions& options) {
     // Custom ops have no row in the op table to look their rule up in: it is written here.
     std::vector<std::string> custom;
     for (const GraphTensor& t : graph.tensors)
-        if (t.op == Op::custom && std::find(custom.begin(), custom.end(), t.op_name) == custom.end()) {
+        if (t.op == Op::custom &&
+            std::find(custom.begin(), custom.end(), t.op_name) == custom.end()) {
             custom.push_back(t.op_name);
             out += (custom.size() == 1 ? "custom ops:\n" : "") + std::string("  ") + t.op_name +
                    ": " + t.rule + "\n";

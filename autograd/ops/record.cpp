@@ -20,8 +20,8 @@ struct Inputs {
 } // namespace
 
 template <class T>
-Tensor<T> make_result(Op op, Array<T>&& value, const Tensor<T>* const* input_list, std::size_t count,
-                      BackwardFn<T> backward, const OpParams& params,
+Tensor<T> make_result(Op op, Array<T>&& value, const Tensor<T>* const* input_list,
+                      std::size_t count, BackwardFn<T> backward, const OpParams& params,
                       std::shared_ptr<const UserOp<T>> user_op) {
     const Inputs<T> inputs{input_list, count};
     bool needs_grad = false;
