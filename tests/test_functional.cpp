@@ -293,8 +293,9 @@ TEST_CASE("gradcheck works on a function that calls grad() itself") {
 
 TEST_CASE("gradgradcheck passes second derivatives through matmul, softmax and broadcasting") {
     const DifferentiableFunction f = [](const Args& x) {
-        const Tensor<> Z = matmul(x[0], x[1]);                        // (2, 4)
-        return softmax(Z, 0) * sum(x[1], {0}, true) + tanh(Z) * x[2]; // x[2] (2, 1) broadcasts
+        const Tensor<> Z = matmul(x[0], x[1]); // (2, 4)
+        return softmax(Z, 0) * sum(x[1], std::vector<int>{0}, true) +
+               tanh(Z) * x[2]; // x[2] (2, 1) broadcasts
     };
     const GradcheckResult result =
         gradgradcheck(f, {random_array<double>({2, 3}, 41), random_array<double>({3, 4}, 42),
