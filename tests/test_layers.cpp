@@ -547,14 +547,16 @@ TEST_CASE("checkpoint mid-training, load, continue: the same rates and parameter
     const std::vector<double> rest = train_epochs(resumed, opt, X, Y, 3, 6);
     CHECK(rest == std::vector<double>(rates.begin() + 3, rates.end()));
     const auto a = whole.state_values(), b = resumed.state_values();
-    for (const auto& [key, value] : a) {
+    for (const auto& entry : a) { // not a structured binding: clang won't capture one in CAPTURE
+        const std::string& key = entry.first;
         CAPTURE(key);
-        CHECK(b.at(key) == value); // bit for bit: BatchNorm's running stats and dropout's masks too
+        CHECK(b.at(key) == entry.second); // bit for bit: BatchNorm's running stats, dropout's masks
     }
     const auto sa = adamw.state(), sb = opt.state();
-    for (const auto& [key, value] : sa) {
+    for (const auto& entry : sa) {
+        const std::string& key = entry.first;
         CAPTURE(key);
-        CHECK(sb.at(key) == value);
+        CHECK(sb.at(key) == entry.second);
     }
 }
 
