@@ -353,13 +353,14 @@ TEST_CASE("the text dump has one line per tensor with its fields, and the ledger
     for (const char* field :
          {"label", "inputs", "shape", "dtype", "requires_grad", "saved", "gradient", "scope"})
         CHECK(contains(lines[1], field));
-    // Z[1] = linear(W[1] #0, X #1, b[1] #2): 160 B of its own + 96 + 120 + 32 of its inputs.
+    // Z[1] = linear(W[1] #0, X #1, b[1] #2): 160 B of its own + 96 + 120 of the inputs its rule
+    // keeps (W[1] and X; linear's row does not keep b).
     const std::string& z1 = lines[2 + 3];
     CAPTURE(z1);
     CHECK(z1.rfind("3  ", 0) == 0);
     CHECK(contains(z1, " " + std::to_string(net.Z[1].sequence()) + "  linear "));
     for (const char* field :
-         {"Z[1]", "#0 #1 #2", "(4, m)", "float64", "yes", "408 B", "dZ[1] (4, m) norm ", "layer 1"})
+         {"Z[1]", "#0 #1 #2", "(4, m)", "float64", "yes", "376 B", "dZ[1] (4, m) norm ", "layer 1"})
         CHECK(contains(z1, field));
     CHECK(contains(lines[2 + 1], "leaf (input)"));
     CHECK(contains(lines[2 + 1], "no"));

@@ -370,7 +370,7 @@ Tensor<T> BackwardWalk<T>::take_gradient(const std::shared_ptr<TensorImpl<T>>& n
     if (node->freed)
         throw GraphError(detail::in_scope(
             "backward: " + name_of(*node) + " (tape entry " + std::to_string(node->sequence) +
-            ", output " + to_string(node->value.shape()) +
+            ", output " + to_string(Tensor<T>(node).shape()) +
             ") was already freed by an earlier backward(); pass retain_graph = true to "
             "that backward to run backward twice"));
     check_versions(node);
@@ -399,8 +399,8 @@ InputGrads<T> BackwardWalk<T>::run_rule(const TensorImpl<T>& node, const Tensor<
     for (std::size_t i = 0; i < node.n_inputs; ++i) {
         const auto& input = node.inputs[i];
         if (input && input->requires_grad && grads[i].defined() &&
-            grads[i].shape() != input->value.shape())
-            grads[i] = sum_to(grads[i], input->value.shape());
+            grads[i].shape() != node.input_shapes[i])
+            grads[i] = sum_to(grads[i], node.input_shapes[i]);
     }
     return grads;
 }

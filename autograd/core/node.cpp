@@ -23,6 +23,19 @@ std::size_t leaf_hook_count() {
 void count_leaf_hooks(std::ptrdiff_t change) {
     g_leaf_hooks.fetch_add(static_cast<std::size_t>(change), std::memory_order_relaxed);
 }
+
+template <class T>
+void release_unkept_value(TensorImpl<T>& impl) {
+    if (impl.op == Op::leaf || impl.value_released ||
+        impl.value_kept.load(std::memory_order_relaxed))
+        return;
+    impl.released_shape = impl.value.shape();
+    kernels::give_buffer_to_cache(impl.value); // the next op result of its size takes it
+    impl.value = Array<T>();
+    impl.value_released = true;
+}
+template void release_unkept_value(TensorImpl<float>&);
+template void release_unkept_value(TensorImpl<double>&);
 } // namespace detail
 
 template <class T>

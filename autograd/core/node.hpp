@@ -12,6 +12,7 @@
 #include "autograd/xtensor.hpp"
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -45,6 +46,12 @@ struct TensorImpl {
     bool requires_grad = false;
     bool retains_grad = false;
     std::uint32_t version = 0; // bumped by Tensor::data()
+    // Tensor handles to this impl (a node's inputs and the backward walk hold it otherwise).
+    // When the last handle goes and no recorded rule keeps the value, the value is released.
+    std::atomic<std::uint32_t> handles{0};
+    std::atomic<bool> value_kept{false}; // a recorded rule reads it (the op table's keeps)
+    bool value_released = false;
+    Shape released_shape; // the value's shape, once released
     // The node: set for op results only.
     Op op = Op::leaf;
     bool freed = false;
@@ -70,6 +77,10 @@ struct TensorImpl {
 };
 
 namespace detail {
+/// Releases an op result's value when no recorded rule keeps it (called as its last
+/// Tensor handle goes while nodes still hold it). Leaves are never released.
+template <class T>
+void release_unkept_value(TensorImpl<T>& impl);
 /// The lock that serialises changes to a tensor's .grad and hook lists, shared by every
 /// thread (a fixed pool of mutexes picked by address: no mutex per tensor).
 std::mutex& grad_mutex(const void* impl);

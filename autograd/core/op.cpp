@@ -7,11 +7,13 @@
 namespace xgrad {
 
 namespace {
-constexpr OpInfo leaf_info{"leaf", 0, "a leaf: gradients accumulate in .grad"};
-constexpr OpInfo custom_info{"custom", 0,
+using namespace keeps; // the table's keeps column: nothing, in0 | in1, out, ...
+constexpr OpInfo leaf_info{"leaf", 0, nothing, "a leaf: gradients accumulate in .grad"};
+// A user's rule may read anything: its inputs and output are all kept.
+constexpr OpInfo custom_info{"custom", 0, everything,
                              "a user-defined op: Tensor::op_rule() gives its own rule"};
 constexpr OpInfo op_table[] = {
-#define XGRAD_OP(name, arity, rule) {#name, arity, rule},
+#define XGRAD_OP(name, arity, keeps, rule) {#name, arity, keeps, rule},
 #include "autograd/core/op_list.def"
 #undef XGRAD_OP
 };

@@ -47,8 +47,39 @@ HookHandle add_hook(const std::shared_ptr<TensorImpl<T>>& impl, List TensorHooks
 template <class T>
 Tensor<T>::Tensor(Array<T> value, bool requires_grad, std::string label)
     : m_impl(std::make_shared<TensorImpl<T>>(std::move(value))) {
+    m_impl->handles.store(1, std::memory_order_relaxed);
     m_impl->requires_grad = requires_grad;
     m_impl->label = std::move(label);
+}
+template <class T>
+Tensor<T>::Tensor(std::shared_ptr<TensorImpl<T>> impl) : m_impl(std::move(impl)) {
+    if (m_impl)
+        m_impl->handles.fetch_add(1, std::memory_order_relaxed);
+}
+template <class T>
+Tensor<T>::Tensor(const Tensor& other) : m_impl(other.m_impl) {
+    if (m_impl)
+        m_impl->handles.fetch_add(1, std::memory_order_relaxed);
+}
+template <class T>
+Tensor<T>& Tensor<T>::operator=(const Tensor& other) {
+    Tensor copy(other);
+    m_impl.swap(copy.m_impl);
+    return *this;
+}
+template <class T>
+Tensor<T>& Tensor<T>::operator=(Tensor&& other) noexcept {
+    Tensor taken(std::move(other));
+    m_impl.swap(taken.m_impl);
+    return *this;
+}
+template <class T>
+Tensor<T>::~Tensor() {
+    // The last handle of an op result that nodes still hold: its value goes unless a
+    // recorded rule keeps it. (use_count() 1: the impl dies with this handle anyway.)
+    if (m_impl && m_impl->handles.fetch_sub(1, std::memory_order_acq_rel) == 1 &&
+        m_impl.use_count() > 1)
+        detail::release_unkept_value(*m_impl);
 }
 
 template <class T>
@@ -72,11 +103,30 @@ TensorImpl<T>& Tensor<T>::checked(const char* what) const {
 
 template <class T>
 const Array<T>& Tensor<T>::value() const {
-    return checked("value").value;
+    const auto& impl = checked("value");
+    if (impl.value_released)
+        throw_released("value");
+    return impl.value;
+}
+template <class T>
+bool Tensor<T>::value_released() const {
+    return checked("value_released").value_released;
+}
+template <class T>
+void Tensor<T>::throw_released(const char* what) const {
+    const std::string where = scope().empty() ? "" : ", in " + scope();
+    throw GraphError(std::string("Tensor::") + what + ": the values of " + op_name() +
+                     "'s result " + describe(*this) + " (tape entry " + std::to_string(sequence()) +
+                     where +
+                     ") were released: no backward rule reads them (the op table's keeps "
+                     "column) and no Tensor held them once the forward was done. Keep a "
+                     "Tensor to it while recording to keep its values");
 }
 template <class T>
 Array<T>& Tensor<T>::data() {
     auto& impl = checked("data");
+    if (impl.value_released)
+        throw_released("data");
     ++impl.version;
     return impl.value;
 }
@@ -86,15 +136,23 @@ std::uint32_t Tensor<T>::version() const {
 }
 template <class T>
 const Shape& Tensor<T>::shape() const {
-    return checked("shape").value.shape();
+    const auto& impl = checked("shape");
+    return impl.value_released ? impl.released_shape : impl.value.shape();
 }
 template <class T>
 std::size_t Tensor<T>::size() const {
-    return checked("size").value.size();
+    const auto& impl = checked("size");
+    if (!impl.value_released)
+        return impl.value.size();
+    std::size_t n = 1;
+    for (std::size_t extent : impl.released_shape)
+        n *= extent;
+    return n;
 }
 template <class T>
 T Tensor<T>::item() const {
-    const auto& value = checked("item").value;
+    checked("item");
+    const auto& value = this->value();
     if (value.size() != 1)
         throw ShapeError("item: needs a one-element tensor, got " + describe(*this));
     return *value.data();

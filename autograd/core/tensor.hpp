@@ -34,6 +34,13 @@ public:
 
     /// An undefined tensor (no data); `defined()` is false.
     Tensor() = default;
+    // A Tensor is a counted handle: when an op result's last handle goes while the graph
+    // still holds it, a value no backward rule keeps is released (value_released()).
+    Tensor(const Tensor& other);
+    Tensor(Tensor&& other) noexcept : m_impl(std::move(other.m_impl)) {}
+    Tensor& operator=(const Tensor& other);
+    Tensor& operator=(Tensor&& other) noexcept;
+    ~Tensor();
     /// A leaf holding `value`.
     explicit Tensor(Array<T> value, bool requires_grad = false, std::string label = {});
     /// A leaf of the given shape filled with `fill`.
@@ -46,7 +53,13 @@ public:
     bool defined() const { return static_cast<bool>(m_impl); }
 
     // --- data ---
+    /// The values. Throws GraphError when they were released (value_released()).
     const Array<T>& value() const;
+    /// Whether this op result's values were released: no recorded backward rule reads them
+    /// (the op table's keeps column) and no Tensor held them any more, so the graph kept
+    /// only the node. Such a tensor is reached only through another's inputs(); its shape
+    /// stays known. Keep a Tensor to an intermediate while recording to keep its values.
+    bool value_released() const;
     /// Mutable data, for optimisers and initialisers (not recorded on the tape). Counts as
     /// an in-place change (see version()).
     Array<T>& data();
@@ -136,11 +149,12 @@ public:
     /// Identity of the underlying data, for graph exports.
     const void* id() const { return m_impl.get(); }
 
-    explicit Tensor(std::shared_ptr<TensorImpl<T>> impl) : m_impl(std::move(impl)) {}
+    explicit Tensor(std::shared_ptr<TensorImpl<T>> impl);
     const std::shared_ptr<TensorImpl<T>>& impl() const { return m_impl; }
 
 private:
     TensorImpl<T>& checked(const char* what) const;
+    [[noreturn]] void throw_released(const char* what) const;
     HookHandle add_grad_hook(GradHook hook);
     std::shared_ptr<TensorImpl<T>> m_impl;
 };

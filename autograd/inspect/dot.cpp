@@ -87,13 +87,15 @@ std::string dims_of(const GraphTensor& t, const Shape& shape, std::size_t m) {
 
 std::string tensor_label(const GraphTensor& t, const DotOptions& o) {
     std::string shape = dims_of(t, t.shape, o.batch_size);
-    if (t.value.size == 1 && t.value.values.size() == 1)
+    if (t.value_released)
+        shape += " (values released)";
+    else if (t.value.size == 1 && t.value.values.size() == 1)
         shape += " = " + detail::number(t.value.values[0]);
     std::string out =
         t.label.empty()
             ? html(shape)
             : "<b>" + html(t.label) + "</b><br/><font point-size=\"10\">" + html(shape) + "</font>";
-    if (o.values && t.value.size > 1)
+    if (o.values && t.value.size > 1 && !t.value_released)
         out += "<br/><font point-size=\"9\" color=\"#555555\">" +
                html("min " + detail::number(t.value.min) + "  max " + detail::number(t.value.max) +
                     "  mean " + detail::number(t.value.mean)) +

@@ -271,23 +271,33 @@ struct GraphBuilder {
             g.freed = t.is_freed();
             g.shape = t.shape();
             g.input_shapes = t.input_shapes();
-            g.saved_bytes = t.size() * sizeof(T);
+            g.value_released = t.value_released();
+            g.saved_bytes = g.value_released ? 0 : t.size() * sizeof(T);
             if (const Tensor<T>& kept = t.impl()->saved; kept.defined()) // bce's sigmoid(Z)
                 g.saved_bytes += kept.size() * sizeof(T);
             std::vector<const void*> counted;
             // inputs() is all or nothing: a freed node released every input at once.
             if (inputs[k].size() == g.input_shapes.size()) {
-                for (const Tensor<T>& in : inputs[k]) {
+                const std::uint8_t keeps =
+                    t.op() == Op::custom ? keeps::everything : op_info(t.op()).keeps;
+                for (std::size_t i = 0; i < inputs[k].size(); ++i) {
+                    const Tensor<T>& in = inputs[k][i];
                     const std::size_t input = id[seen.at(in.id())];
                     g.inputs.push_back(input);
                     used[input] = true;
-                    if (std::find(counted.begin(), counted.end(), in.id()) == counted.end()) {
+                    if ((keeps & keeps::input(static_cast<int>(i))) &&
+                        std::find(counted.begin(), counted.end(), in.id()) == counted.end()) {
                         counted.push_back(in.id());
                         g.saved_bytes += in.size() * sizeof(T);
                     }
                 }
             }
-            g.value = summarize(t.value());
+            if (g.value_released) {
+                g.value.shape = g.shape;
+                g.value.size = t.size();
+            } else {
+                g.value = summarize(t.value());
+            }
             if (t.has_grad())
                 g.grad = summarize(t.grad());
             graph.m_by_address.emplace(g.address, n);

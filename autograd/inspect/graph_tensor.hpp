@@ -38,14 +38,18 @@ struct GraphTensor {
     const char* dtype = "float64"; ///< "float32" or "float64"
     Role role = Role::input;
     bool requires_grad = false, is_leaf = true, freed = false;
+    /// Its values were released: no rule keeps them and no Tensor held them
+    /// (Tensor::value_released()); `value` then holds the shape only.
+    bool value_released = false;
     Shape shape;
     /// Ids of the op's inputs, in input order; empty for leaves and freed ops.
     std::vector<std::size_t> inputs;
     std::vector<Shape> input_shapes;       ///< known even after the op was freed
     std::size_t hooks = 0;                 ///< tensor hooks registered (Tensor::register_hook)
     std::size_t post_accumulate_hooks = 0; ///< on a leaf: post-accumulate hooks
-    /// Bytes this tensor keeps alive: its value, the values of the inputs it holds, and what
-    /// its op kept for the backward (binary_cross_entropy_with_logits keeps sigmoid(Z)).
+    /// Bytes this tensor keeps alive: its value (unless released), the values of the inputs
+    /// its rule keeps (the op table's keeps column), and what its op kept for the backward
+    /// (binary_cross_entropy_with_logits keeps sigmoid(Z)).
     std::size_t saved_bytes = 0;
     Summary value;
     std::optional<Summary> grad;   ///< when the tensor holds one (Tensor::has_grad)

@@ -120,7 +120,8 @@ std::string to_json(const Graph& graph, const JsonOptions& options) {
         Json node = node_json(tensor_id(t.id), t, false);
         node["role"] = to_string(t.role);
         node["saved_bytes"] = t.saved_bytes;
-        node["value"] = options.values ? summary_json(t.value) : Json(nullptr);
+        node["value_released"] = t.value_released;
+        node["value"] = options.values && !t.value_released ? summary_json(t.value) : Json(nullptr);
         node["grad"] = t.grad ? summary_json(*t.grad) : Json(nullptr);
         node["hooks"] = t.hooks;
         node["post_accumulate_hooks"] = t.post_accumulate_hooks;

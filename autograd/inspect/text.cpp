@@ -39,7 +39,7 @@ std::string to_text(const Graph& graph, const TextOptions& options) {
         row[5] = detail::shape_of(t, m);
         row[6] = t.dtype;
         row[7] = t.requires_grad ? "yes" : "no";
-        row[8] = detail::bytes_text(t.saved_bytes);
+        row[8] = t.value_released ? "released" : detail::bytes_text(t.saved_bytes);
         row[9] = t.grad ? detail::grad_name(t.label) + " " +
                               shape_text(t.grad->shape, t.role == Role::parameter ? 0 : m) +
                               " norm " + detail::number(t.grad->norm)

@@ -46,13 +46,19 @@ Tensor<T> make_result(Op op, Array<T>&& value, const Tensor<T>* const* input_lis
     impl->params = params;
     impl->scope = current_scope();
     impl->user_op = std::move(user_op);
+    // What the rule will read stays; other op results' values may go with their handles.
+    const std::uint8_t keeps = op == Op::custom ? keeps::everything : op_info(op).keeps;
     std::size_t i = 0;
     for (const Tensor<T>* in : inputs) {
         impl->inputs[i] = in->impl();
         impl->input_shapes[i] = in->shape();
         impl->input_versions[i] = in->impl()->version;
+        if ((keeps & keeps::input(static_cast<int>(i))) && in->impl()->op != Op::leaf)
+            in->impl()->value_kept.store(true, std::memory_order_relaxed);
         ++i;
     }
+    if (keeps & keeps::out)
+        impl->value_kept.store(true, std::memory_order_relaxed);
     impl->n_inputs = static_cast<std::uint8_t>(i);
     Tape<T>::current().record(impl);
     return Tensor<T>(std::move(impl));

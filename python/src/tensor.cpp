@@ -277,6 +277,13 @@ division makes them; complex, strings, objects and None are refused. `dtype` ("f
                                [](const PyTensor& self) {
                                    return self.visit([](const auto& x) { return x.is_leaf(); });
                                })
+        .def_property_readonly(
+            "value_released",
+            [](const PyTensor& self) {
+                return self.visit([](const auto& x) { return x.value_released(); });
+            },
+            "Whether this op result's values were released: no backward rule reads them and "
+            "no tensor held them (reached through another tensor's inputs)")
         .def_property_readonly("inputs",
                                [](const PyTensor& self) {
                                    return self.visit([](const auto& x) {

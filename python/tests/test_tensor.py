@@ -300,6 +300,23 @@ def test_detach_cuts_the_graph():
     np.testing.assert_array_equal(d.value, 2 * np.ones(3))
 
 
+def test_relu_keeps_its_output_and_the_z_under_it_is_released():
+    W = xgrad.Tensor(np.arange(12.0).reshape(4, 3) / 10 - 0.5, requires_grad=True)
+    X = xgrad.Tensor(np.arange(15.0).reshape(3, 5) / 7 - 1)
+    A = xgrad.relu(W @ X)
+    Z = A.inputs[0]
+    assert Z.op == "matmul" and Z.value_released and not A.value_released
+    assert Z.shape == (4, 5)
+    with pytest.raises(xgrad.GraphError, match="released"):
+        Z.value
+    kept = W @ X  # a tensor Python holds keeps its values
+    B = xgrad.relu(kept)
+    assert not B.inputs[0].value_released
+    np.testing.assert_array_equal(kept.value, W.value @ X.value)
+    xgrad.sum(A).backward()
+    np.testing.assert_allclose(W.grad, (W.value @ X.value > 0) @ X.value.T)
+
+
 def test_gradcheck_reports_per_input_and_catches_a_wrong_function():
     rng = np.random.RandomState(1)
     r = xgrad.gradcheck(lambda a, b: xgrad.sum(xgrad.tanh(a @ b)), [rng.randn(2, 3), rng.randn(3, 2)])

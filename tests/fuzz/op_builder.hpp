@@ -111,7 +111,7 @@ Tensor<T> call_by_name(Op op, const Tensor<T>& a, const Tensor<T>& b, const Tens
         return a;
     case Op::custom: // a user's op has no name in the table to be called by
         break;
-#define XGRAD_OP(name, arity, rule)                                                                \
+#define XGRAD_OP(name, arity, keeps, rule)                                                         \
     case Op::name:                                                                                 \
         return call_with<arity>(                                                                   \
             [](const auto&... x) -> decltype(name(x...)) { return name(x...); }, a, b, c, op);
