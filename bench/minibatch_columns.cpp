@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 namespace xgrad::bench {
 
@@ -48,16 +49,15 @@ public:
             m_v.push_back(xt::zeros<T>(p.shape()));
             m_s.push_back(xt::zeros<T>(p.shape()));
         }
-        // Batch tensors, refilled in place every epoch, all at once: gathering the columns of
-        // one batch at a time reads the whole of X again for each batch.
-        for (std::size_t start = 0; start < m_p.m; start += m_p.batch) {
-            const std::size_t count = std::min(m_p.batch, m_p.m - start);
+        // As nn::Trainer: the set example-major once, each batch gathered from its rows into a
+        // buffer of its size (the last batch is smaller), refilled in place.
+        m_X_rows.emplace(m_X);
+        m_Y_rows.emplace(m_Y);
+        m_Xb.clear();
+        m_Yb.clear();
+        for (std::size_t count : {m_p.batch, m_p.m % m_p.batch}) {
             m_Xb.emplace_back(Array<T>::from_shape({m_p.layers[0], count}));
             m_Yb.emplace_back(Array<T>::from_shape({m_p.layers[m_p.L()], count}));
-        }
-        for (std::size_t i = 0; i < m_Xb.size(); ++i) {
-            m_Xb_arrays.push_back(&m_Xb[i].data());
-            m_Yb_arrays.push_back(&m_Yb[i].data());
         }
     }
 
@@ -65,10 +65,12 @@ public:
         const T alpha = static_cast<T>(m_p.alpha(e));
         const std::vector<std::int64_t>& order = m_p.order[e];
         m_columns.assign(order.begin(), order.end());
-        nn::gather_column_batches(m_X, m_columns.data(), m_p.batch, m_Xb_arrays);
-        nn::gather_column_batches(m_Y, m_columns.data(), m_p.batch, m_Yb_arrays);
-        for (std::size_t i = 0; i < m_Xb.size(); ++i)
-            step(m_Xb[i], m_Yb[i], alpha);
+        for (std::size_t start = 0; start < m_p.m; start += m_p.batch) {
+            const std::size_t k = start + m_p.batch <= m_p.m ? 0 : 1;
+            m_X_rows->gather(m_columns.data() + start, m_Xb[k].data());
+            m_Y_rows->gather(m_columns.data() + start, m_Yb[k].data());
+            step(m_Xb[k], m_Yb[k], alpha);
+        }
     }
 
     double cost() const override { return m_cost; }
@@ -99,7 +101,7 @@ private:
     const EpochProblem<T>& m_p;
     Array<T> m_X, m_Y;
     std::vector<Tensor<T>> m_parameters, m_Xb, m_Yb;
-    std::vector<Array<T>*> m_Xb_arrays, m_Yb_arrays;
+    std::optional<nn::ExampleRows<T>> m_X_rows, m_Y_rows;
     std::vector<Array<T>> m_v, m_s;
     std::vector<std::size_t> m_columns;
     long m_t = 0;

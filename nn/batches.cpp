@@ -47,55 +47,53 @@ void gather_columns(const Array<T>& source, const std::size_t* columns, Array<T>
 }
 
 template <class T>
-void gather_column_batches(const Array<T>& source, const std::size_t* columns,
-                           const std::vector<std::size_t>& first,
-                           const std::vector<Array<T>*>& out) {
-    if (source.dimension() != 2)
-        throw std::invalid_argument("gather_column_batches: source " + to_string(source.shape()) +
-                                    " must be a matrix");
-    if (first.size() != out.size())
-        throw std::invalid_argument("gather_column_batches: " + std::to_string(first.size()) +
-                                    " first columns for " + std::to_string(out.size()) +
-                                    " batches");
-    const std::size_t rows = source.shape()[0], m = source.shape()[1];
-    for (std::size_t b = 0; b < out.size(); ++b) {
-        const Array<T>& batch = *out[b];
-        if (batch.dimension() != 2 || batch.shape()[0] != rows)
-            throw std::invalid_argument("gather_column_batches: a batch " +
-                                        to_string(batch.shape()) + " must be a matrix with the " +
-                                        "rows of source " + to_string(source.shape()));
-        for (std::size_t j = 0; j < batch.shape()[1]; ++j)
-            if (columns[first[b] + j] >= m)
-                throw std::invalid_argument("gather_column_batches: column " +
-                                            std::to_string(columns[first[b] + j]) +
-                                            " out of range for " + std::to_string(m) + " columns");
-    }
-    // The row's random reads hit the cache (a row is m values: 240 KB of float32 for 60,000
-    // examples); the writes go to each batch's row in turn, in order.
-    for (std::size_t i = 0; i < rows; ++i) {
-        const T* row = source.data() + i * m;
-        for (std::size_t b = 0; b < out.size(); ++b) {
-            const std::size_t count = out[b]->shape()[1];
-            const std::size_t* picked = columns + first[b];
-            T* out_row = out[b]->data() + i * count;
-            for (std::size_t j = 0; j < count; ++j)
-                out_row[j] = row[picked[j]];
+ExampleRows<T>::ExampleRows(const Array<T>& X) {
+    if (X.dimension() != 2)
+        throw std::invalid_argument("ExampleRows: X " + to_string(X.shape()) +
+                                    " must be a matrix with one column per example");
+    m_features = X.shape()[0];
+    m_examples = X.shape()[1];
+    m_rows.resize(m_features * m_examples);
+    // A blocked transpose: 32 x 32 tiles keep both the reads and the writes in cache.
+    constexpr std::size_t tile = 32;
+    const T* x = X.data();
+    for (std::size_t i0 = 0; i0 < m_features; i0 += tile)
+        for (std::size_t j0 = 0; j0 < m_examples; j0 += tile) {
+            const std::size_t i1 = std::min(i0 + tile, m_features);
+            const std::size_t j1 = std::min(j0 + tile, m_examples);
+            for (std::size_t i = i0; i < i1; ++i)
+                for (std::size_t j = j0; j < j1; ++j)
+                    m_rows[j * m_features + i] = x[i * m_examples + j];
         }
-    }
 }
 
 template <class T>
-void gather_column_batches(const Array<T>& source, const std::size_t* columns, std::size_t size,
-                           const std::vector<Array<T>*>& out) {
-    std::vector<std::size_t> first(out.size());
-    for (std::size_t b = 0; b < out.size(); ++b) {
-        if (out[b]->dimension() == 2 && out[b]->shape()[1] > size)
-            throw std::invalid_argument("gather_column_batches: a batch " +
-                                        to_string(out[b]->shape()) + " has more than " +
-                                        std::to_string(size) + " columns");
-        first[b] = b * size;
+void ExampleRows<T>::gather(const std::size_t* picked, Array<T>& out) const {
+    if (out.dimension() != 2 || out.shape()[0] != m_features)
+        throw std::invalid_argument("ExampleRows::gather: out " + to_string(out.shape()) +
+                                    " must be a matrix of " + std::to_string(m_features) +
+                                    " rows, one per feature");
+    const std::size_t count = out.shape()[1];
+    for (std::size_t j = 0; j < count; ++j)
+        if (picked[j] >= m_examples)
+            throw std::invalid_argument("ExampleRows::gather: example " +
+                                        std::to_string(picked[j]) + " out of range for " +
+                                        std::to_string(m_examples) + " examples");
+    // Blocks of 16 examples: each feature reads one value from each of 16 rows (in cache after
+    // the first feature) and writes 16 contiguous values of its output row.
+    constexpr std::size_t block = 16;
+    T* dst = out.data();
+    for (std::size_t j0 = 0; j0 < count; j0 += block) {
+        const std::size_t n = std::min(block, count - j0);
+        const T* rows[block];
+        for (std::size_t j = 0; j < n; ++j)
+            rows[j] = m_rows.data() + picked[j0 + j] * m_features;
+        for (std::size_t p = 0; p < m_features; ++p) {
+            T* out_row = dst + p * count + j0;
+            for (std::size_t j = 0; j < n; ++j)
+                out_row[j] = rows[j][p];
+        }
     }
-    gather_column_batches(source, columns, first, out);
 }
 
 namespace {
@@ -168,11 +166,6 @@ Array<T> one_hot(const Array<T>& labels, std::size_t classes) {
 
 #define XGRAD_INSTANTIATE(T)                                                                       \
     template void gather_columns(const Array<T>&, const std::size_t*, Array<T>&);                  \
-    template void gather_column_batches(const Array<T>&, const std::size_t*, std::size_t,          \
-                                        const std::vector<Array<T>*>&);                            \
-    template void gather_column_batches(const Array<T>&, const std::size_t*,                       \
-                                        const std::vector<std::size_t>&,                           \
-                                        const std::vector<Array<T>*>&);                            \
     template std::vector<MiniBatch<T>> random_mini_batches(const Array<T>&, const Array<T>&,       \
                                                            std::size_t, std::mt19937&);            \
     template std::vector<MiniBatch<T>> random_mini_batches(const Array<T>&, const Array<T>&,       \
@@ -183,5 +176,7 @@ Array<T> one_hot(const Array<T>& labels, std::size_t classes) {
 XGRAD_INSTANTIATE(float)
 XGRAD_INSTANTIATE(double)
 #undef XGRAD_INSTANTIATE
+template class ExampleRows<float>;
+template class ExampleRows<double>;
 
 } // namespace xgrad::nn

@@ -5,7 +5,9 @@
 #include "nn/divergence.hpp"
 #include "nn/regularization.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <iterator>
 #include <numeric>
 #include <random>
 #include <stdexcept>
@@ -102,27 +104,44 @@ Trainer<T>::Trainer(const Model<T>& model, Optimizer<T>& optimizer, const Array<
         m_masks = m_options.generator == Generator::numpy
                       ? DropoutMasks<T>::course(m_options.dropout_seed)
                       : DropoutMasks<T>(m_options.dropout_seed, Generator::standard);
-    // Batch tensors are made once and refilled in place every epoch: no allocation per step.
-    // A full batch is X itself, copied once into its tensor.
     DataParallel* parallel = m_options.parallel;
     if (m_size == m && !parallel) {
-        m_Xb.emplace_back(X);
-        m_Yb.emplace_back(Y);
+        m_buffers.emplace_back(Tensor<T>(X), Tensor<T>(Y));
         m_offset.push_back(0);
+        m_count.push_back(m);
         m_global.push_back(m);
-        m_filled = true;
-    } else {
-        for (std::size_t start = 0; start < m; start += m_size) {
-            const std::size_t count = std::min(m_size, m - start);
-            // Data parallel: this process's columns of the global batch.
-            const Shard mine =
-                parallel ? shard(count, parallel->rank(), parallel->size()) : Shard{0, count};
-            m_Xb.emplace_back(Array<T>::from_shape({X.shape()[0], mine.size()}));
-            m_Yb.emplace_back(Array<T>::from_shape({Y.shape()[0], mine.size()}));
-            m_offset.push_back(start + mine.begin);
-            m_global.push_back(count);
-        }
+        return;
     }
+    for (std::size_t start = 0; start < m; start += m_size) {
+        const std::size_t count = std::min(m_size, m - start);
+        // Data parallel: this process's columns of the global batch.
+        const Shard mine =
+            parallel ? shard(count, parallel->rank(), parallel->size()) : Shard{0, count};
+        m_offset.push_back(start + mine.begin);
+        m_count.push_back(mine.size());
+        m_global.push_back(count);
+    }
+    m_X_rows.emplace(X);
+    m_Y_rows.emplace(Y);
+    m_order.resize(m);
+    std::iota(m_order.begin(), m_order.end(), std::size_t(0));
+}
+
+template <class T>
+const std::pair<Tensor<T>, Tensor<T>>& Trainer<T>::batch(std::size_t i) {
+    if (!m_X_rows) // the full batch
+        return m_buffers.front();
+    const std::size_t count = m_count[i];
+    auto buffer = std::find_if(m_buffers.begin(), m_buffers.end(),
+                               [&](const auto& b) { return b.first.shape()[1] == count; });
+    if (buffer == m_buffers.end()) {
+        m_buffers.emplace_back(Tensor<T>(Array<T>::from_shape({m_X.shape()[0], count})),
+                               Tensor<T>(Array<T>::from_shape({m_Y.shape()[0], count})));
+        buffer = std::prev(m_buffers.end());
+    }
+    m_X_rows->gather(m_order.data() + m_offset[i], buffer->first.data());
+    m_Y_rows->gather(m_order.data() + m_offset[i], buffer->second.data());
+    return *buffer;
 }
 
 template <class T>
@@ -130,49 +149,38 @@ EpochStats Trainer<T>::train_epoch(std::size_t epoch) {
     const auto start_time = Clock::now();
     const std::size_t m = examples();
     // One full batch is never shuffled: the order of columns cannot change its gradient.
-    if (!m_filled || (m_options.shuffle && m_Xb.size() > 1)) {
-        std::vector<std::size_t> order(m);
-        std::iota(order.begin(), order.end(), std::size_t(0));
-        if (m_options.shuffle && m_options.generator == Generator::numpy) {
+    if (m_X_rows && m_options.shuffle) {
+        if (m_options.generator == Generator::numpy) {
             random::RandomState numpy(std::int64_t(m_options.seed) + std::int64_t(epoch));
-            order = shuffled_columns(m, numpy);
-        } else if (m_options.shuffle) {
+            m_order = shuffled_columns(m, numpy);
+        } else {
             std::seed_seq seed{m_options.seed, static_cast<unsigned>(epoch)};
             std::mt19937 generator(seed);
-            order = shuffled_columns(m, generator);
+            m_order = shuffled_columns(m, generator);
         }
-        // All batches in one pass over the rows of X: gathering batch by batch reads all of X
-        // again for each batch, a cache miss for nearly every value.
-        std::vector<Array<T>*> Xb, Yb;
-        for (std::size_t i = 0; i < m_Xb.size(); ++i) {
-            Xb.push_back(&m_Xb[i].data());
-            Yb.push_back(&m_Yb[i].data());
-        }
-        gather_column_batches(m_X, order.data(), m_offset, Xb);
-        gather_column_batches(m_Y, order.data(), m_offset, Yb);
-        m_filled = true;
     }
     double loss_sum = 0;
     std::size_t correct = 0, total = 0, done = 0;
     if (m_options.parallel) // data parallel: a block of its own, the loop below is one process's
         return train_epoch_parallel(epoch, start_time);
-    for (std::size_t i = 0; i < m_Xb.size(); ++i) {
+    for (std::size_t i = 0; i < batches(); ++i) {
+        const auto& [Xb, Yb] = batch(i);
         m_optimizer.zero_grad();
-        const Tensor<T> ZL = m_model.logits(m_Xb[i], nullptr, m_masks ? &*m_masks : nullptr);
-        Tensor<T> J = m_model.loss_from_logits(ZL, m_Yb[i]);
+        const Tensor<T> ZL = m_model.logits(Xb, nullptr, m_masks ? &*m_masks : nullptr);
+        Tensor<T> J = m_model.loss_from_logits(ZL, Yb);
+        const std::size_t count = m_count[i];
         if (m_options.lambd != 0)
-            J = J + l2_penalty(m_model, m_options.lambd, m_Xb[i].shape()[1]);
+            J = J + l2_penalty(m_model, m_options.lambd, count);
         J.backward();
         m_optimizer.step();
 
-        const std::size_t count = m_Xb[i].shape()[1];
         const double batch_loss = static_cast<double>(J.item());
         loss_sum += batch_loss * static_cast<double>(count);
-        correct += correct_from_logits(m_loss, ZL.value(), m_Yb[i].value());
-        total += decisions(m_loss, m_Yb[i].value());
+        correct += correct_from_logits(m_loss, ZL.value(), Yb.value());
+        total += decisions(m_loss, Yb.value());
         done += count;
         if (m_options.on_batch)
-            m_options.on_batch(BatchProgress{epoch, m_options.epochs, i + 1, m_Xb.size(), done, m,
+            m_options.on_batch(BatchProgress{epoch, m_options.epochs, i + 1, batches(), done, m,
                                              batch_loss, seconds_since(start_time)});
     }
     return EpochStats{epoch, loss_sum / static_cast<double>(m),
@@ -192,14 +200,15 @@ EpochStats Trainer<T>::train_epoch_parallel(std::size_t epoch, Clock::time_point
     // loss x columns, correct decisions, decisions: summed over processes at the end.
     double sums[3] = {0, 0, 0};
     std::size_t done = 0; // global columns so far
-    for (std::size_t i = 0; i < m_Xb.size(); ++i) {
+    for (std::size_t i = 0; i < batches(); ++i) {
         m_optimizer.zero_grad();
-        const std::size_t count = m_Xb[i].shape()[1], global = m_global[i];
+        const std::size_t count = m_count[i], global = m_global[i];
         double batch_loss = 0;
         parallel.begin_backward();
         if (count > 0) {
-            const Tensor<T> ZL = m_model.logits(m_Xb[i], nullptr, m_masks ? &*m_masks : nullptr);
-            const Tensor<T> cost = m_model.loss_from_logits(ZL, m_Yb[i]);
+            const auto& [Xb, Yb] = batch(i);
+            const Tensor<T> ZL = m_model.logits(Xb, nullptr, m_masks ? &*m_masks : nullptr);
+            const Tensor<T> cost = m_model.loss_from_logits(ZL, Yb);
             Tensor<T> J = cost * static_cast<T>(double(count) / double(global));
             double penalty = 0;
             if (m_options.lambd != 0) {
@@ -216,15 +225,14 @@ EpochStats Trainer<T>::train_epoch_parallel(std::size_t epoch, Clock::time_point
             J.backward();
             batch_loss = static_cast<double>(cost.item()) + penalty;
             sums[0] += batch_loss * static_cast<double>(count);
-            sums[1] +=
-                static_cast<double>(correct_from_logits(m_loss, ZL.value(), m_Yb[i].value()));
-            sums[2] += static_cast<double>(decisions(m_loss, m_Yb[i].value()));
+            sums[1] += static_cast<double>(correct_from_logits(m_loss, ZL.value(), Yb.value()));
+            sums[2] += static_cast<double>(decisions(m_loss, Yb.value()));
         }
         parallel.finish_backward();
         m_optimizer.step();
         done += global;
         if (m_options.on_batch)
-            m_options.on_batch(BatchProgress{epoch, m_options.epochs, i + 1, m_Xb.size(), done, m,
+            m_options.on_batch(BatchProgress{epoch, m_options.epochs, i + 1, batches(), done, m,
                                              batch_loss, seconds_since(start_time)});
     }
     parallel.sum(sums, 3);

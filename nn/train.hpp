@@ -1,6 +1,7 @@
 #pragma once
 // Training loops: one step, whole epochs over (shuffled) mini-batches, and evaluation.
 
+#include "nn/batches.hpp"
 #include "nn/data_parallel.hpp"
 #include "nn/model.hpp"
 #include "nn/optim.hpp"
@@ -9,6 +10,7 @@
 #include <cstddef>
 #include <functional>
 #include <optional>
+#include <utility>
 #include <vector>
 
 namespace xgrad::nn {
@@ -105,7 +107,7 @@ public:
     /// keeps one trainer (and its batch buffers) for the whole run.
     void seed(unsigned seed) { m_options.seed = seed; }
     /// Mini-batches per epoch.
-    std::size_t batches() const { return m_Xb.size(); }
+    std::size_t batches() const { return m_offset.size(); }
     /// m, examples per epoch.
     std::size_t examples() const { return m_X.shape()[1]; }
     const FitOptions& options() const { return m_options; }
@@ -114,6 +116,8 @@ private:
     // The epoch with FitOptions::parallel (nn/train.cpp's data-parallel block).
     EpochStats train_epoch_parallel(std::size_t epoch,
                                     std::chrono::steady_clock::time_point start_time);
+    // Batch i of this epoch's order in its buffer (a full batch: X and Y themselves).
+    const std::pair<Tensor<T>, Tensor<T>>& batch(std::size_t i);
 
     const Model<T>& m_model;
     Optimizer<T>& m_optimizer;
@@ -121,12 +125,16 @@ private:
     const Array<T>& m_Y;
     FitOptions m_options;
     Loss m_loss;
-    std::size_t m_size;                // columns per batch (the last may have fewer)
-    std::vector<Tensor<T>> m_Xb, m_Yb; // refilled in place every epoch
-    // Data parallel: where this process's share of batch i starts in the epoch's order, and
-    // the global batch's columns (one process: i * m_size and the batch's own).
-    std::vector<std::size_t> m_offset, m_global;
-    bool m_filled = false;
+    std::size_t m_size; // columns per batch (the last may have fewer)
+    // Where this process's share of batch i starts in the epoch's order, its columns, and the
+    // global batch's (one process: i * m_size, and the batch's own twice).
+    std::vector<std::size_t> m_offset, m_count, m_global;
+    std::vector<std::size_t> m_order; // the epoch's order of the examples
+    // Mini-batches are gathered from example-major copies of X and Y (none for a full batch).
+    std::optional<ExampleRows<T>> m_X_rows, m_Y_rows;
+    // One (X, Y) buffer pair per batch size, refilled in place for every batch: no allocation
+    // per step. A full batch is X and Y, copied once into its pair.
+    std::vector<std::pair<Tensor<T>, Tensor<T>>> m_buffers;
     std::optional<DropoutMasks<T>> m_masks; // when the model has dropout
 };
 

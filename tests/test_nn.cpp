@@ -523,35 +523,43 @@ TEST_CASE_TEMPLATE("every optimiser lowers the cost of logistic regression (conv
 
 // ---- mini-batches --------------------------------------------------------------------------
 
-TEST_CASE("gather_column_batches fills every batch of an epoch as gather_columns does") {
-    const std::size_t m = 11, rows = 3, size = 4;
-    Array<float> X = Array<float>::from_shape({rows, m});
-    for (std::size_t i = 0; i < rows; ++i)
-        for (std::size_t j = 0; j < m; ++j)
-            X(i, j) = float(100 * i + j);
-    std::vector<std::size_t> order(m);
-    std::iota(order.begin(), order.end(), std::size_t(0));
-    std::mt19937 generator(3);
-    std::shuffle(order.begin(), order.end(), generator);
-    std::vector<Array<float>> batches, one_by_one;
-    std::vector<Array<float>*> out;
-    for (std::size_t start = 0; start < m; start += size) {
-        const std::size_t count = std::min(size, m - start);
-        batches.push_back(Array<float>::from_shape({rows, count}));
-        one_by_one.push_back(Array<float>::from_shape({rows, count}));
-        gather_columns(X, order.data() + start, one_by_one.back());
+TEST_CASE_TEMPLATE("ExampleRows gathers each batch as gather_columns does, at any m", T, float,
+                   double) {
+    // m = 1000 spans many 32-example tiles of the transpose and 16-example gather blocks.
+    for (std::size_t m : {std::size_t(11), std::size_t(1000)}) {
+        const std::size_t rows = 37, size = 128;
+        Array<T> X = Array<T>::from_shape({rows, m});
+        for (std::size_t i = 0; i < rows; ++i)
+            for (std::size_t j = 0; j < m; ++j)
+                X(i, j) = T(1000 * i + j);
+        std::vector<std::size_t> order(m);
+        std::iota(order.begin(), order.end(), std::size_t(0));
+        std::mt19937 generator(3);
+        std::shuffle(order.begin(), order.end(), generator);
+        const ExampleRows<T> examples(X);
+        CHECK(examples.examples() == m);
+        CHECK(examples.features() == rows);
+        for (std::size_t start = 0; start < m; start += size) {
+            const std::size_t count = std::min(size, m - start);
+            Array<T> gathered = Array<T>::from_shape({rows, count});
+            Array<T> expected = Array<T>::from_shape({rows, count});
+            examples.gather(order.data() + start, gathered);
+            gather_columns(X, order.data() + start, expected);
+            CHECK(gathered == expected);
+            CHECK(gathered(rows - 1, count - 1) == T(1000 * (rows - 1) + order[start + count - 1]));
+        }
     }
-    for (auto& batch : batches)
-        out.push_back(&batch);
-    gather_column_batches(X, order.data(), size, out);
-    REQUIRE(batches.size() == 3);
-    CHECK(batches[2].shape() == Shape{rows, 3}); // the last batch holds the 3 left over
-    for (std::size_t b = 0; b < batches.size(); ++b)
-        CHECK(batches[b] == one_by_one[b]);
-    CHECK(batches[1](2, 0) == float(200 + order[4]));
-    order[5] = m; // out of range: named, nothing read past the end
-    CHECK_THROWS_WITH_AS(gather_column_batches(X, order.data(), size, out),
-                         doctest::Contains("column 11 out of range"), std::invalid_argument);
+    Array<T> X = xt::zeros<T>({3, 5});
+    const ExampleRows<T> examples(X);
+    std::vector<std::size_t> picked = {0, 4, 5};
+    Array<T> out = Array<T>::from_shape({3, 3});
+    CHECK_THROWS_WITH_AS(examples.gather(picked.data(), out),
+                         doctest::Contains("example 5 out of range for 5 examples"),
+                         std::invalid_argument);
+    Array<T> wrong = Array<T>::from_shape({2, 3});
+    CHECK_THROWS_WITH_AS(examples.gather(picked.data(), wrong),
+                         doctest::Contains("must be a matrix of 3 rows"), std::invalid_argument);
+    CHECK_THROWS_AS(ExampleRows<T>(Array<T>(xt::zeros<T>({3}))), std::invalid_argument);
 }
 
 TEST_CASE("random_mini_batches: course's sizes, every example once, X and Y stay paired") {
