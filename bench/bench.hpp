@@ -3,12 +3,54 @@
 // parameters) and the interface a column implements. Plain std::vector, so the LibTorch
 // column's translation unit never sees xtensor.
 
+#include "autograd/kernels/huge_pages.hpp"
+
 #include <cstddef>
+#include <cstdlib>
 #include <memory>
+#include <new>
 #include <string>
 #include <vector>
 
 namespace xgrad::bench {
+
+/// The floor's buffers: large ones aligned to 2 MiB and advised onto transparent huge pages
+/// before their first write, as the engine's op results and NumPy's large arrays are. Without
+/// it the hand-written loop would lose to the engine on TLB misses alone (15% on large).
+template <class T>
+struct HugePageAllocator {
+    using value_type = T;
+    HugePageAllocator() = default;
+    template <class U>
+    HugePageAllocator(const HugePageAllocator<U>&) {}
+    T* allocate(std::size_t n) {
+        constexpr std::size_t huge = std::size_t(2) << 20;
+        const std::size_t bytes = n * sizeof(T);
+        if (bytes < 2 * huge)
+            return std::allocator<T>().allocate(n);
+        void* p = std::aligned_alloc(huge, (bytes + huge - 1) / huge * huge);
+        if (!p)
+            throw std::bad_alloc();
+        kernels::advise_huge_pages(p, bytes);
+        return static_cast<T*>(p);
+    }
+    void deallocate(T* p, std::size_t n) {
+        if (n * sizeof(T) < (std::size_t(4) << 20))
+            std::allocator<T>().deallocate(p, n);
+        else
+            std::free(p);
+    }
+    template <class U>
+    bool operator==(const HugePageAllocator<U>&) const {
+        return true;
+    }
+    template <class U>
+    bool operator!=(const HugePageAllocator<U>&) const {
+        return false;
+    }
+};
+template <class T>
+using Buffer = std::vector<T, HugePageAllocator<T>>;
 
 /// One configuration: an MLP with ReLU hidden layers and a sigmoid output trained with
 /// binary cross-entropy, full batch, plain gradient descent. Course layout: one column per

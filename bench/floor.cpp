@@ -31,12 +31,16 @@ inline void gemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int m, int n, int k, co
 template <class T>
 class FloorColumn final : public Column {
 public:
-    explicit FloorColumn(const Problem<T>& p) : m_p(p) {}
+    explicit FloorColumn(const Problem<T>& p) : m_p(p), m_X(p.X.begin(), p.X.end()) {}
 
     void init() override {
         const std::size_t L = m_p.L(), m = m_p.m;
-        m_W = m_p.W;
-        m_b = m_p.b;
+        m_W.assign(L + 1, {});
+        m_b.assign(L + 1, {});
+        for (std::size_t l = 1; l <= L; ++l) {
+            m_W[l].assign(m_p.W[l].begin(), m_p.W[l].end());
+            m_b[l].assign(m_p.b[l].begin(), m_p.b[l].end());
+        }
         m_Z.resize(L + 1);
         m_A.resize(L + 1);
         m_dZ.resize(L + 1);
@@ -57,9 +61,7 @@ public:
         const std::size_t L = m_p.L();
         const int m = static_cast<int>(m_p.m);
         const auto n = [&](std::size_t l) { return static_cast<int>(m_p.layers[l]); };
-        const auto A_prev = [&](std::size_t l) {
-            return l == 1 ? m_p.X.data() : m_A[l - 1].data();
-        };
+        const auto A_prev = [&](std::size_t l) { return l == 1 ? m_X.data() : m_A[l - 1].data(); };
 
         // forward
         for (std::size_t l = 1; l <= L; ++l) {
@@ -133,7 +135,8 @@ public:
 
 private:
     const Problem<T>& m_p;
-    std::vector<std::vector<T>> m_W, m_b, m_Z, m_A, m_dZ, m_dW, m_db;
+    Buffer<T> m_X; // the floor's own copy of X, on huge pages as every other buffer here
+    std::vector<Buffer<T>> m_W, m_b, m_Z, m_A, m_dZ, m_dW, m_db;
     double m_cost = 0;
 };
 
