@@ -1,4 +1,6 @@
 // The nn layer: layers, model, losses, initialisers, optimisers, mini-batches and training.
+#include "autograd/core/node.hpp"
+#include "autograd/kernels/optim.hpp"
 #include "nn/nn.hpp"
 
 #include <doctest/doctest.h>
@@ -421,6 +423,38 @@ TEST_CASE("Adam's first step matches the course's formulas by hand") {
     const double v = 0.19 * 0.5 / (1 - 0.81), s = 0.001999 * 0.25 / (1 - 0.998001);
     CHECK(p.W.value()(0, 0) ==
           doctest::Approx(w0 - 0.01 * v / (std::sqrt(s) + 1e-8)).epsilon(1e-12));
+}
+
+TEST_CASE_TEMPLATE("the optimisers' steps on a large parameter equal their update kernels", T,
+                   float, double) {
+    // 300 x 301 values, two steps each: every value moves as the kernel's one loop moves it.
+    const std::size_t n = 300 * 301;
+    Array<T> w0 = Array<T>::from_shape({300, 301}), g = Array<T>::from_shape({300, 301});
+    for (std::size_t i = 0; i < n; ++i) {
+        w0.data()[i] = T(std::sin(double(i)));
+        g.data()[i] = T(std::cos(0.37 * double(i)));
+    }
+    for (const char* name : {"gd", "momentum", "adam"}) {
+        CAPTURE(name);
+        Tensor<T> W(w0, true);
+        auto optimiser = make_optimizer<T>(name, {{"W1", W}}, T(0.01));
+        Array<T> w = w0, v = xt::zeros<T>(w0.shape()), s = xt::zeros<T>(w0.shape());
+        for (int t = 1; t <= 2; ++t) {
+            W.impl()->grad = Tensor<T>(g); // as a backward would leave it
+            optimiser->step();
+            if (std::string(name) == "gd")
+                kernels::gradient_descent_update(w.data(), g.data(), n, T(0.01));
+            else if (std::string(name) == "momentum")
+                kernels::momentum_update(w.data(), g.data(), v.data(), n, T(0.01), T(0.9));
+            else
+                kernels::adam_update(w.data(), g.data(), v.data(), s.data(), n, T(0.01), T(0.9),
+                                     T(0.999), T(1e-8),
+                                     T(1) - T(std::pow(double(T(0.9)), double(t))),
+                                     T(1) - T(std::pow(double(T(0.999)), double(t))));
+        }
+        CHECK(W.value() == w);
+        CHECK(W.value()(299, 300) != w0(299, 300)); // the last value moved too
+    }
 }
 
 TEST_CASE("optimiser state can be saved and loaded: training resumes identically") {

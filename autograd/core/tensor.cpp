@@ -3,6 +3,7 @@
 #include "autograd/core/backward_walk.hpp"
 #include "autograd/core/error.hpp"
 #include "autograd/core/node.hpp"
+#include "autograd/kernels/huge_pages.hpp"
 
 #include <mutex>
 
@@ -50,6 +51,9 @@ Tensor<T>::Tensor(Array<T> value, bool requires_grad, std::string label)
     m_impl->handles.store(1, std::memory_order_relaxed);
     m_impl->requires_grad = requires_grad;
     m_impl->label = std::move(label);
+    // A parameter is read by every step's gemms: onto huge pages, as op results are.
+    if (requires_grad)
+        kernels::collapse_huge_pages(m_impl->value.data(), m_impl->value.size() * sizeof(T));
 }
 template <class T>
 Tensor<T>::Tensor(std::shared_ptr<TensorImpl<T>> impl) : m_impl(std::move(impl)) {
@@ -168,6 +172,8 @@ Tensor<T>& Tensor<T>::requires_grad(bool flag) {
     if (impl.op != Op::leaf)
         throw GraphError("requires_grad: " + describe(*this) + " is the result of " + op_name() +
                          ", not a leaf; its gradient flows from its inputs (use detach())");
+    if (flag && !impl.requires_grad)
+        kernels::collapse_huge_pages(impl.value.data(), impl.value.size() * sizeof(T));
     impl.requires_grad = flag;
     return *this;
 }
