@@ -19,6 +19,10 @@ struct BackwardContext {
     const Tensor<T>& grad;   ///< G: dLoss/dOutput
     const Tensor<T>& output; ///< A: the op's result (saved by no one: no reference cycle)
     const TensorImpl<T>& node;
+    /// The walk's own G, which it reads no more after the rule: a plain backward that shows
+    /// no step to step-through. A rule may then write its result into G's buffer, when
+    /// nothing else holds G (detail::spare_grad_values, autograd/ops/record.hpp).
+    bool grad_is_spare = false;
     Tensor<T> input(int i) const;
     /// Whether input i wants a gradient; rules skip the work for those that do not.
     bool needs(int i) const;

@@ -326,7 +326,8 @@ bool BackwardWalk<T>::step(BackwardStep<T>* report) {
         }
         const Tensor<T> output(node);
         const Tensor<T> g = take_gradient(node);
-        InputGrads<T> grads = run_rule(*node, output, g);
+        // Step-through shows G as it arrived, so then no rule may write into it.
+        InputGrads<T> grads = run_rule(*node, output, g, report == nullptr);
         check_finite(*node, grads);
         if (report)
             *report = BackwardStep<T>{output, g, {}, {}};
@@ -392,10 +393,11 @@ Tensor<T> BackwardWalk<T>::take_gradient(const std::shared_ptr<TensorImpl<T>>& n
 // the ops inside the rule and sum_to would report the NaN as theirs ("div").
 template <class T>
 InputGrads<T> BackwardWalk<T>::run_rule(const TensorImpl<T>& node, const Tensor<T>& output,
-                                        const Tensor<T>& g) {
+                                        const Tensor<T>& g, bool spare) {
     GradMode mode(m_options.create_graph);
     detail::AnomalyMode quiet(false);
-    InputGrads<T> grads = node.backward(BackwardContext<T>{g, output, node});
+    InputGrads<T> grads =
+        node.backward(BackwardContext<T>{g, output, node, spare && !m_options.create_graph});
     for (std::size_t i = 0; i < node.n_inputs; ++i) {
         const auto& input = node.inputs[i];
         if (input && input->requires_grad && grads[i].defined() &&

@@ -52,7 +52,8 @@ private:
     // The phases of step(), in order.
     std::shared_ptr<TensorImpl<T>> next_node();
     Tensor<T> take_gradient(const std::shared_ptr<TensorImpl<T>>& node);
-    InputGrads<T> run_rule(const TensorImpl<T>& node, const Tensor<T>& output, const Tensor<T>& g);
+    InputGrads<T> run_rule(const TensorImpl<T>& node, const Tensor<T>& output, const Tensor<T>& g,
+                           bool spare);
     void check_finite(const TensorImpl<T>& node, const InputGrads<T>& grads) const;
     void send_all(const TensorImpl<T>& node, InputGrads<T>& grads, BackwardStep<T>* report);
     void release(TensorImpl<T>& node);

@@ -22,6 +22,35 @@ namespace {
 using kernels::map;
 using kernels::zip;
 
+// The backward formulas, one value at a time: dX from G and the saved S (the output A).
+template <class T>
+T tanh_backward(T g, T s) {
+    return g * (T(1) - s * s);
+}
+template <class T>
+T sigmoid_backward(T g, T s) {
+    return g * s * (T(1) - s);
+}
+template <class T>
+T relu_backward(T g, T s) {
+    return s > 0 ? g : T(0);
+}
+
+// dX = f(G, A) elementwise, into G's own buffer when the walk has given G up and nothing else
+// holds it (as the floor masks dZ in place; one buffer fewer at the backward's peak), else as
+// the op `made`, which is also what a recorded backward (create_graph) differentiates.
+template <class T, class F, class Made>
+Tensor<T> into_spare_grad(const BackwardContext<T>& c, F f, Made made) {
+    if (Array<T>* G = detail::spare_grad_values(c)) {
+        T* g = G->data();
+        const T* a = c.output.value().data();
+        for (std::size_t i = 0, n = G->size(); i < n; ++i)
+            g[i] = f(g[i], a[i]);
+        return c.grad;
+    }
+    return made();
+}
+
 template <class T>
 void require_same_shape(Op op, const Tensor<T>& g, const Tensor<T>& a) {
     detail::require_defined(op, g, "gradient");
@@ -38,7 +67,10 @@ Tensor<T> tanh(const Tensor<T>& x) {
     detail::require_defined(Op::tanh, x, "input");
     Array<T> out = map(x.value(), [](T v) { return std::tanh(v); });
     auto rule = [](const BackwardContext<T>& c) -> InputGrads<T> {
-        return {tanh_grad(c.grad, c.output)}; // dX = G * (1 - A^2)
+        // dX = G * (1 - A^2)
+        return {into_spare_grad(
+            c, [](T g, T a) { return tanh_backward(g, a); },
+            [&] { return tanh_grad(c.grad, c.output); })};
     };
     return make_result<T>(Op::tanh, std::move(out), {&x}, rule);
 }
@@ -50,7 +82,10 @@ Tensor<T> sigmoid(const Tensor<T>& x) {
     detail::require_defined(Op::sigmoid, x, "input");
     Array<T> out = map(x.value(), [](T v) { return kernels::sigmoid_of(v); });
     auto rule = [](const BackwardContext<T>& c) -> InputGrads<T> {
-        return {sigmoid_grad(c.grad, c.output)}; // dX = G * A * (1 - A)
+        // dX = G * A * (1 - A)
+        return {into_spare_grad(
+            c, [](T g, T a) { return sigmoid_backward(g, a); },
+            [&] { return sigmoid_grad(c.grad, c.output); })};
     };
     return make_result<T>(Op::sigmoid, std::move(out), {&x}, rule);
 }
@@ -62,7 +97,10 @@ Tensor<T> relu(const Tensor<T>& x) {
     detail::require_defined(Op::relu, x, "input");
     Array<T> out = map(x.value(), [](T v) { return v > 0 ? v : T(0); });
     auto rule = [](const BackwardContext<T>& c) -> InputGrads<T> {
-        return {relu_grad(c.grad, c.output)}; // dX = G * (A > 0): 0 at 0
+        // dX = G * (A > 0): 0 at 0
+        return {into_spare_grad(
+            c, [](T g, T a) { return relu_backward(g, a); },
+            [&] { return relu_grad(c.grad, c.output); })};
     };
     return make_result<T>(Op::relu, std::move(out), {&x}, rule);
 }
@@ -101,7 +139,7 @@ template Tensor<double> leaky_relu(const Tensor<double>&, double);
 template <class T>
 Tensor<T> sigmoid_grad(const Tensor<T>& g, const Tensor<T>& a) {
     require_same_shape(Op::sigmoid_grad, g, a);
-    Array<T> out = zip(g.value(), a.value(), [](T h, T s) { return h * s * (T(1) - s); });
+    Array<T> out = zip(g.value(), a.value(), [](T h, T s) { return sigmoid_backward(h, s); });
     auto rule = [](const BackwardContext<T>& c) -> InputGrads<T> {
         // A = H * S * (1 - S): dH = G * S * (1 - S), dS = G * H * (1 - 2S)
         const Tensor<T> H = c.input(0), S = c.input(1);
@@ -117,7 +155,7 @@ template Tensor<double> sigmoid_grad(const Tensor<double>&, const Tensor<double>
 template <class T>
 Tensor<T> tanh_grad(const Tensor<T>& g, const Tensor<T>& a) {
     require_same_shape(Op::tanh_grad, g, a);
-    Array<T> out = zip(g.value(), a.value(), [](T h, T s) { return h * (T(1) - s * s); });
+    Array<T> out = zip(g.value(), a.value(), [](T h, T s) { return tanh_backward(h, s); });
     auto rule = [](const BackwardContext<T>& c) -> InputGrads<T> {
         // A = H * (1 - S^2): dH = G * (1 - S^2), dS = -2 G * H * S
         const Tensor<T> H = c.input(0), S = c.input(1);
@@ -132,7 +170,7 @@ template Tensor<double> tanh_grad(const Tensor<double>&, const Tensor<double>&);
 template <class T>
 Tensor<T> relu_grad(const Tensor<T>& g, const Tensor<T>& a) {
     require_same_shape(Op::relu_grad, g, a);
-    Array<T> out = zip(g.value(), a.value(), [](T h, T s) { return s > 0 ? h : T(0); });
+    Array<T> out = zip(g.value(), a.value(), [](T h, T s) { return relu_backward(h, s); });
     auto rule = [](const BackwardContext<T>& c) -> InputGrads<T> {
         // A = H * (S > 0): dH = G * (S > 0), dS = 0 (a step: derivative 0 wherever it exists)
         return {c.needs(0) ? relu_grad(c.grad, c.input(1)) : Tensor<T>(), Tensor<T>()};

@@ -64,7 +64,17 @@ Tensor<T> make_result(Op op, Array<T>&& value, const Tensor<T>* const* input_lis
     return Tensor<T>(std::move(impl));
 }
 
+template <class T>
+Array<T>* spare_grad_values(const BackwardContext<T>& c) {
+    const std::shared_ptr<TensorImpl<T>>& g = c.grad.impl();
+    if (!c.grad_is_spare || grad_enabled() || !g || g.use_count() != 1 || g->op != Op::leaf ||
+        g->hooks || g->value_released)
+        return nullptr;
+    return &g->value;
+}
+
 #define XGRAD_INSTANTIATE(T)                                                                       \
+    template Array<T>* spare_grad_values(const BackwardContext<T>&);                               \
     template Tensor<T> make_result(Op, Array<T>&&, const Tensor<T>* const*, std::size_t,           \
                                    BackwardFn<T>, const OpParams&,                                 \
                                    std::shared_ptr<const UserOp<T>>);

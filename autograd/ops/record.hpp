@@ -30,6 +30,13 @@ Tensor<T> make_result(Op op, Array<T>&& value, std::initializer_list<const Tenso
                           std::shared_ptr<const UserOp<T>>());
 }
 
+/// G's values, for a rule to write its result into, when the walk has given G up
+/// (BackwardContext::grad_is_spare) and nothing else holds it: no grad() or retain_grad
+/// keeps it, no hook, no second input it was also sent to. nullptr otherwise: then the rule
+/// makes a new tensor. A plain backward through relu then needs no buffer for dX.
+template <class T>
+Array<T>* spare_grad_values(const BackwardContext<T>& c);
+
 /// A constant tensor (no gradient) holding `value`: what a rule multiplies G by.
 template <class T>
 Tensor<T> constant(Array<T>&& value) {

@@ -1,9 +1,11 @@
-// Nodes keep only what their rules read (the op table's keeps column): an op result's values
-// go once no Tensor holds them and no recorded rule reads them, as PyTorch frees the Z under
-// a relu. The graph keeps the node and its shape.
+// What a graph holds and what backward allocates. Nodes keep only what their rules read (the
+// op table's keeps column): an op result's values go once no Tensor holds them and no recorded
+// rule reads them, as PyTorch frees the Z under a relu; the graph keeps the node and its shape.
+// And an activation's backward writes dX into the arriving G when the walk alone holds G.
 #include "autograd/autograd.hpp"
 #include "autograd/core/node.hpp"
 #include "autograd/inspect/inspect.hpp"
+#include "autograd/inspect/step_through.hpp"
 
 #include <doctest/doctest.h>
 
@@ -167,4 +169,71 @@ TEST_CASE("the op table's keeps column: relu keeps out, linear its W and A_prev,
     CHECK(op_info(Op::linear).keeps == (keeps::in0 | keeps::in1));
     CHECK(op_info(Op::add).keeps == keeps::nothing);
     CHECK(op_info(Op::mul).keeps == (keeps::in0 | keeps::in1));
+}
+
+TEST_CASE("relu's backward writes dX into the arriving gradient when the walk alone holds it") {
+    // Results of at least 64 KiB made during a backward (each one asks the buffer cache).
+    const auto results_made_by = [](const BackwardOptions& options) {
+        clear_buffer_cache();
+        Tensor<double> X(ramp({300, 300}, -1, 2.0 / 90000), true); // 720 KB
+        const Tensor<double> L = sum(relu(mul_scalar(X, 2.0)));
+        const BufferCacheStats before = buffer_cache_stats();
+        L.backward(options);
+        const BufferCacheStats after = buffer_cache_stats();
+        CHECK(X.grad() == xt::where(X.value() > 0.0, 2.0, 0.0));
+        return after.reused + after.missed - before.reused - before.missed;
+    };
+    BackwardOptions keep;
+    keep.retain_grads = true; // every G is kept in .grad, so no rule may write over one
+    const auto plain = results_made_by(BackwardOptions{});
+    CHECK(plain >= 1);
+    CHECK(results_made_by(keep) == plain + 1); // relu's dX: a buffer of its own only then
+}
+
+TEST_CASE_TEMPLATE("the in-place backward of relu, sigmoid and tanh gives the op's own values", T,
+                   float, double) {
+    using F = Tensor<T> (*)(const Tensor<T>&);
+    for (F activation : {F(relu<T>), F(sigmoid<T>), F(tanh<T>)}) {
+        const Array<T> x = xt::cast<T>(ramp({7, 9}, -2, 0.07));
+        Tensor<T> X(x, true), Y(x, true);
+        const Tensor<T> C(Array<T>(xt::cast<T>(ramp({7, 9}, 0.5, -0.03))));
+        // A plain backward (dX into G's buffer) against the same graph under create_graph,
+        // whose rules make new tensors with the *_grad ops.
+        sum(mul(activation(X), C)).backward();
+        BackwardOptions recorded;
+        recorded.create_graph = true;
+        sum(mul(activation(Y), C)).backward(recorded);
+        CHECK(X.grad() == Y.grad());
+    }
+}
+
+TEST_CASE("retain_grad, grad() and step-through see G as it arrived, not dX written over it") {
+    const Array<double> c = ramp({3, 4}, -0.6, 0.1);
+    const auto network = [&](Tensor<double>& X) {
+        return relu(mul_scalar(X, 1.0)); // A, whose G is C
+    };
+    Tensor<double> X(ramp({3, 4}, -1, 0.17), true);
+    Tensor<double> A = network(X);
+    A.retain_grad();
+    sum(mul(A, Tensor<double>(c))).backward();
+    CHECK(A.grad() == c); // unmasked, though relu's rule ran after it was taken
+    CHECK(X.grad() == xt::where(A.value() > 0.0, c, 0.0));
+
+    Tensor<double> X2(ramp({3, 4}, -1, 0.17), true);
+    const Tensor<double> A2 = network(X2);
+    const Tensor<double> L2 = sum(mul(A2, Tensor<double>(c)));
+    const std::vector<Tensor<double>> wanted = grad({L2}, {A2, X2});
+    CHECK(wanted[0].value() == c);
+    CHECK(wanted[1].value() == X.grad());
+
+    Tensor<double> X3(ramp({3, 4}, -1, 0.17), true);
+    StepThrough<double> walk(sum(mul(network(X3), Tensor<double>(c))));
+    bool saw_relu = false;
+    while (walk.step())
+        if (walk.last().op == Op::relu) {
+            saw_relu = true;
+            CHECK(walk.last().incoming.min == doctest::Approx(-0.6)); // G's negative entries
+        }
+    CHECK(saw_relu);
+    CHECK(X3.grad() == X.grad());
 }
