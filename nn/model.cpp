@@ -298,8 +298,11 @@ Tensor<T> Model<T>::loss(const Tensor<T>& X, const Tensor<T>& Y, ForwardTrace<T>
     // wrong is named here, not found later as a NaN cost or a gradient of nonsense.
     const Loss kind = loss_kind();
     // Shapes that are wrong are left to the model's own checks, which name the layer.
-    if (X.defined() && Y.defined() && X.dim() == 2 && Y.dim() == 2 && X.shape()[1] == Y.shape()[1])
+    if (X.defined() && Y.defined() && X.dim() == 2 && Y.dim() == 2 &&
+        X.shape()[1] == Y.shape()[1] && !m_checked.unchanged(X, Y)) {
         check_examples(X.value(), Y.value(), kind, m_layers.back().n_out(), "loss");
+        m_checked.remember(X, Y);
+    }
     return loss_from_logits(logits(X, trace, masks), Y);
 }
 

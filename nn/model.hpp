@@ -10,6 +10,7 @@
 
 #include "autograd/autograd.hpp"
 #include "nn/activation.hpp"
+#include "nn/data_checks.hpp"
 #include "nn/dense.hpp"
 #include "nn/dropout.hpp"
 #include "nn/init.hpp"
@@ -142,6 +143,7 @@ private:
     std::vector<std::string> m_scopes;   // scope name of each layer
     std::vector<std::string> m_A_labels; // "A[l]"
     std::string m_loss_scope;
+    CheckedExamples<T> m_checked; // loss()'s last X and Y, checked
 };
 
 extern template class Model<float>;

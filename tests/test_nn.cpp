@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 #include <random>
 #include <set>
@@ -221,6 +222,24 @@ TEST_CASE("shape errors at the model's boundary name the layer and the shapes") 
     const Model<double> relu_out({3, 1}, {Activation::relu});
     CHECK_THROWS_WITH_AS(relu_out.loss(good_X, Tensor<double>(xt::zeros<double>({1, 5}))),
                          doctest::Contains("sigmoid (binary) or softmax"), std::invalid_argument);
+}
+
+TEST_CASE("loss() checks the data once, and again whenever X or Y is another or was changed") {
+    const Model<double> model({3, 4, 1}, {Activation::relu, Activation::sigmoid});
+    Tensor<double> X(randn<double>(3, 5, 1));
+    Tensor<double> Y(Array<double>{{0, 1, 1, 0, 1}});
+    CHECK_NOTHROW(model.loss(X, Y));
+    CHECK_NOTHROW(model.loss(X, Y)); // the same tensors, unchanged: not scanned again
+    X.data()(2, 3) = std::nan("");   // changed in place: data() bumps its version
+    CHECK_THROWS_WITH_AS(model.loss(X, Y), doctest::Contains("X[2, 3]"), DataError);
+    CHECK_THROWS_AS(model.loss(X, Y), DataError); // a failed check is not remembered
+    X.data()(2, 3) = 0.5;
+    CHECK_NOTHROW(model.loss(X, Y));
+    const Tensor<double> bad_Y(Array<double>{{0, 1, 2, 0, 1}}); // another tensor: checked
+    CHECK_THROWS_WITH_AS(model.loss(X, bad_Y), doctest::Contains("Y[0, 2]"), DataError);
+    X.data()(0, 0) = std::numeric_limits<double>::infinity();
+    const Model<double> copy = model;
+    CHECK_THROWS_AS(copy.loss(X, Y), DataError);
 }
 
 TEST_CASE("a NaN met inside a layer is reported with the layer's name") {
