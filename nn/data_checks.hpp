@@ -75,7 +75,9 @@ void check_examples(const Array<T>& X, const Array<T>& Y, Loss loss, std::size_t
 /// calls model.loss(X, Y) every step on the same data scans it once, not every step (for the
 /// course's 12288 x 209 images the scan was 15% of a full-batch step). The same tensors
 /// unchanged since (Tensor::version(): data() bumps it) count as checked; other tensors, or
-/// the same ones changed, are checked again. Thread-safe; a copy starts empty.
+/// the same ones changed, are checked again. Thread-safe; a copy starts empty. As backward's
+/// version check, it sees a change when data() is called: values written later through a
+/// reference kept from an earlier data() call go unseen.
 template <class T>
 class CheckedExamples {
 public:

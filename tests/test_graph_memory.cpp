@@ -54,6 +54,7 @@ TEST_CASE("relu keeps its output, not its input: the Z under it goes when the fo
         CHECK(contains(message, "keeps"));
     }
     CHECK_THROWS_AS(relu(Z), GraphError); // a released tensor cannot feed a new op
+    CHECK_THROWS_AS(Z.detach(), GraphError);
 
     // The backward walk needs none of it: the gradients equal those of a Z kept alive.
     sum(A).backward();
@@ -204,6 +205,7 @@ TEST_CASE_TEMPLATE("the in-place backward of relu, sigmoid and tanh gives the op
         recorded.create_graph = true;
         sum(mul(activation(Y), C)).backward(recorded);
         CHECK(X.grad() == Y.grad());
+        Y.zero_grad(); // Y.grad's recorded graph holds Y: a cycle until the gradient goes
     }
 }
 

@@ -256,6 +256,8 @@ std::size_t Tensor<T>::post_accumulate_hook_count() const {
 template <class T>
 Tensor<T> Tensor<T>::detach() const {
     const auto& impl = checked("detach");
+    if (impl.value_released)
+        throw_released("detach");
     Tensor<T> out(impl.value, false, impl.label);
     return out;
 }

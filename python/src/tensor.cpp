@@ -358,7 +358,11 @@ division makes them; complex, strings, objects and None are refused. `dtype` ("f
         .def("__repr__", [](const PyTensor& self) {
             return self.visit([&](const auto& x) {
                 std::string out = "Tensor(";
-                out += py::repr(to_numpy(x.value())).template cast<std::string>();
+                if (x.value_released()) // reached through inputs: only its shape is left
+                    out += "<values released>, shape=" +
+                           py::repr(shape_tuple(x.shape())).template cast<std::string>();
+                else
+                    out += py::repr(to_numpy(x.value())).template cast<std::string>();
                 if (!x.label().empty())
                     out += ", label='" + x.label() + "'";
                 if (!x.is_leaf())

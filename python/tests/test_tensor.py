@@ -309,6 +309,7 @@ def test_relu_keeps_its_output_and_the_z_under_it_is_released():
     assert Z.shape == (4, 5)
     with pytest.raises(xgrad.GraphError, match="released"):
         Z.value
+    assert "values released" in repr(Z) and "(4, 5)" in repr(Z)
     kept = W @ X  # a tensor Python holds keeps its values
     B = xgrad.relu(kept)
     assert not B.inputs[0].value_released
