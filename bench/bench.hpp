@@ -24,9 +24,9 @@ struct HugePageAllocator {
     template <class U>
     HugePageAllocator(const HugePageAllocator<U>&) {}
     T* allocate(std::size_t n) {
-        constexpr std::size_t huge = std::size_t(2) << 20;
+        constexpr std::size_t huge = kernels::huge_page_bytes;
         const std::size_t bytes = n * sizeof(T);
-        if (bytes < 2 * huge)
+        if (bytes < kernels::huge_page_min_buffer)
             return std::allocator<T>().allocate(n);
         void* p = std::aligned_alloc(huge, (bytes + huge - 1) / huge * huge);
         if (!p)
@@ -35,7 +35,7 @@ struct HugePageAllocator {
         return static_cast<T*>(p);
     }
     void deallocate(T* p, std::size_t n) {
-        if (n * sizeof(T) < (std::size_t(4) << 20))
+        if (n * sizeof(T) < kernels::huge_page_min_buffer)
             std::allocator<T>().deallocate(p, n);
         else
             std::free(p);
