@@ -278,8 +278,7 @@ struct GraphBuilder {
             std::vector<const void*> counted;
             // inputs() is all or nothing: a freed node released every input at once.
             if (inputs[k].size() == g.input_shapes.size()) {
-                const std::uint8_t keeps =
-                    t.op() == Op::custom ? keeps::everything : op_info(t.op()).keeps;
+                const std::uint8_t keeps = op_info(t.op()).keeps; // a CustomOp's: everything
                 for (std::size_t i = 0; i < inputs[k].size(); ++i) {
                     const Tensor<T>& in = inputs[k][i];
                     const std::size_t input = id[seen.at(in.id())];

@@ -47,7 +47,7 @@ Tensor<T> make_result(Op op, Array<T>&& value, const Tensor<T>* const* input_lis
     impl->scope = current_scope();
     impl->user_op = std::move(user_op);
     // What the rule will read stays; other op results' values may go with their handles.
-    const std::uint8_t keeps = op == Op::custom ? keeps::everything : op_info(op).keeps;
+    const std::uint8_t keeps = op_info(op).keeps; // a CustomOp's row keeps everything
     std::size_t i = 0;
     for (const Tensor<T>* in : inputs) {
         impl->inputs[i] = in->impl();
