@@ -105,6 +105,26 @@ double median(std::vector<double> v) {
     return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
+// Each row's medians and ratios to the first row (the floor) from its timed steps or epochs;
+// stops the run when a column's last cost is not finite (`what` names the configuration).
+template <class Columns>
+void finish_rows(std::vector<Row>& rows, const std::vector<std::vector<double>>& times,
+                 const std::vector<std::vector<double>>& cpu_times, const Columns& columns,
+                 const std::string& what) {
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+        rows[i].ms = median(times[i]);
+        rows[i].ratio = rows[i].ms / rows[0].ms;
+        rows[i].cpu_ms = median(cpu_times[i]);
+        rows[i].cpu_ratio = rows[i].cpu_ms / rows[0].cpu_ms;
+        rows[i].mb_ratio = rows[i].mb / rows[0].mb;
+        if (!std::isfinite(columns[i]->cost())) {
+            std::fprintf(stderr, "%s: %s's cost is %g\n", what.c_str(), rows[i].column.c_str(),
+                         columns[i]->cost());
+            std::exit(1);
+        }
+    }
+}
+
 double max_difference(const std::vector<std::vector<double>>& a,
                       const std::vector<std::vector<double>>& b) {
     double worst = 0;
@@ -215,18 +235,7 @@ std::vector<Row> run_config(const Config& config, const Options& options) {
             }
             cpu_times[i].push_back((process_cpu_ms() - cpu0) / double(block[i]));
         }
-    for (std::size_t i = 0; i < columns.size(); ++i) {
-        rows[i].ms = median(times[i]);
-        rows[i].ratio = rows[i].ms / rows[0].ms;
-        rows[i].cpu_ms = median(cpu_times[i]);
-        rows[i].cpu_ratio = rows[i].cpu_ms / rows[0].cpu_ms;
-        rows[i].mb_ratio = rows[i].mb / rows[0].mb;
-        if (!std::isfinite(columns[i]->cost())) {
-            std::fprintf(stderr, "%s %s: %s's cost is %g\n", config.name.c_str(), dtype,
-                         rows[i].column.c_str(), columns[i]->cost());
-            std::exit(1);
-        }
-    }
+    finish_rows(rows, times, cpu_times, columns, config.name + " " + dtype);
     columns.clear();
     memory::counting(true);
     return rows;
@@ -342,18 +351,7 @@ std::vector<Row> run_epochs(const Options& options) {
                 std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
             cpu_times[i].push_back(process_cpu_ms() - cpu0);
         }
-    for (std::size_t i = 0; i < columns.size(); ++i) {
-        rows[i].ms = median(times[i]);
-        rows[i].ratio = rows[i].ms / rows[0].ms;
-        rows[i].cpu_ms = median(cpu_times[i]);
-        rows[i].cpu_ratio = rows[i].cpu_ms / rows[0].cpu_ms;
-        rows[i].mb_ratio = rows[i].mb / rows[0].mb;
-        if (!std::isfinite(columns[i]->cost())) {
-            std::fprintf(stderr, "fashion10 %s: %s's cost is %g\n", dtype, rows[i].column.c_str(),
-                         columns[i]->cost());
-            std::exit(1);
-        }
-    }
+    finish_rows(rows, times, cpu_times, columns, std::string("fashion10 ") + dtype);
     columns.clear();
     memory::counting(true);
     return rows;
