@@ -13,6 +13,7 @@ to tracemalloc), measured before timing so tracing does not slow the timed steps
 CPU allocator is invisible to tracemalloc, so its peak is not reported.
 """
 import argparse
+import ctypes
 import os
 import statistics
 import sys
@@ -28,6 +29,17 @@ CONFIGS = [
     ("large", [2048, 2048, 2048, 1], 512, ["f64", "f32"]),
 ]
 LR = 0.01
+
+
+def openblas_cores():
+    """The kernels of the OpenBLAS that NumPy and PyTorch loaded: the log shows that every
+    column ran the same gemm as the C++ binary's, whose header prints its own."""
+    try:
+        lib = ctypes.CDLL("libopenblas.so.0")
+        lib.openblas_get_corename.restype = ctypes.c_char_p
+        return lib.openblas_get_corename().decode()
+    except (OSError, AttributeError):
+        return "unknown (no libopenblas.so.0)"
 
 
 def problem(layers, m, dtype):
@@ -207,6 +219,8 @@ def main():
     parser.add_argument("--column")
     args, _ = parser.parse_known_args()
     threads = int(os.environ.get("XGRAD_BENCH_THREADS", "1"))
+    print("bench.py: OpenBLAS %s kernels (OPENBLAS_CORETYPE=%s)"
+          % (openblas_cores(), os.environ.get("OPENBLAS_CORETYPE", "unset")), file=sys.stderr)
     kinds = [NumpyColumn]
     try:
         import torch

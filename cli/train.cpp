@@ -3,6 +3,7 @@
 // --resume) and a plot of the curves (--plot) come from checkpoint/ and plot/.
 
 #include "cli/train.hpp"
+#include "autograd/kernels/blas_info.hpp"
 #include "checkpoint/checkpoint.hpp"
 
 #include "cli/commands.hpp"
@@ -151,6 +152,7 @@ TrainRun<T> train_network(const TrainSettings& s) {
                 thousands(double(model.parameter_count())).c_str(),
                 sizeof(T) == 4 ? "float32" : "float64",
                 std::string(nn::to_string(s.net.init)).c_str(), s.net.seed);
+    std::printf("  blas      %s\n", kernels::describe(kernels::blas_info()).c_str());
     char decay[64] = "";
     if (s.decay != 1)
         std::snprintf(decay, sizeof decay, ", x%g per epoch", s.decay);

@@ -239,6 +239,9 @@ TEST_CASE("xgrad train on the planar data reports train and test accuracy") {
     // It says that the data set is loading, then how long it took.
     CHECK(contains(r.err, "loading planar ...\n"));
     CHECK(contains(r.out, "test examples, loaded in "));
+    // Which gemm it runs: the library, its kernels and threads (ctest sets one thread).
+    CHECK(contains(r.out, "  blas      OpenBLAS "));
+    CHECK(contains(r.out, " kernels, 1 thread"));
     CHECK(contains(r.err, "epoch 300/300"));
     CHECK_FALSE(contains(r.err, "\r"));
     CHECK_FALSE(contains(r.err, "epoch 150/300"));

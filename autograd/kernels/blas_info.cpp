@@ -1,0 +1,68 @@
+#include "autograd/kernels/blas_info.hpp"
+
+#include <cblas.h>
+#include <cctype>
+#include <cstdlib>
+#include <sstream>
+
+namespace xgrad::kernels {
+
+namespace {
+
+bool same_name(std::string_view a, std::string_view b) {
+    if (a.size() != b.size())
+        return false;
+    for (std::size_t i = 0; i < a.size(); ++i)
+        if (std::tolower(static_cast<unsigned char>(a[i])) !=
+            std::tolower(static_cast<unsigned char>(b[i])))
+            return false;
+    return true;
+}
+
+} // namespace
+
+bool cpu_has_avx512() {
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512cd") &&
+           __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq") &&
+           __builtin_cpu_supports("avx512vl");
+#else
+    return false;
+#endif
+}
+
+bool avx2_kernels_forced_on_avx512(std::string_view kernels, std::string_view coretype,
+                                   bool cpu_avx512) {
+    return cpu_avx512 && !coretype.empty() &&
+           (same_name(kernels, "Haswell") || same_name(kernels, "Zen"));
+}
+
+BlasInfo blas_info() {
+    BlasInfo info;
+    // "OpenBLAS 0.3.21 NO_LAPACKE DYNAMIC_ARCH ...": the first two words.
+    std::istringstream words(openblas_get_config());
+    std::string name, version;
+    words >> name >> version;
+    info.library = name + " " + version;
+    info.kernels = openblas_get_corename();
+    info.threads = openblas_get_num_threads();
+    const char* coretype = std::getenv("OPENBLAS_CORETYPE");
+    info.coretype = coretype ? coretype : "";
+    info.cpu_avx512 = cpu_has_avx512();
+    return info;
+}
+
+std::string describe(const BlasInfo& info) {
+    std::string line = info.library + ", " + info.kernels + " kernels, " +
+                       std::to_string(info.threads) + (info.threads == 1 ? " thread" : " threads");
+    if (!info.coretype.empty()) {
+        line += " (OPENBLAS_CORETYPE=" + info.coretype;
+        if (avx2_kernels_forced_on_avx512(info.kernels, info.coretype, info.cpu_avx512))
+            line += "; this CPU has AVX-512, which OpenBLAS's own choice would use";
+        line += ")";
+    }
+    return line;
+}
+
+} // namespace xgrad::kernels

@@ -1,0 +1,34 @@
+#pragma once
+// Which BLAS does the products: OpenBLAS's version, its kernels and threads, for a program's
+// header and the benchmark's (the figures move 1.5-1.7x with the kernels on AVX-512 CPUs).
+//
+// OpenBLAS picks its kernels ("cores") from the CPU when it loads, unless OPENBLAS_CORETYPE
+// names them. xgrad never changes that choice; it only says when the environment has forced
+// AVX2 kernels (Haswell, Zen) on a CPU that has AVX-512, which OpenBLAS's own choice would use.
+
+#include <string>
+#include <string_view>
+
+namespace xgrad::kernels {
+
+struct BlasInfo {
+    std::string library;  ///< "OpenBLAS 0.3.21", from openblas_get_config()
+    std::string kernels;  ///< openblas_get_corename(): "Haswell", "SkylakeX", "Cooperlake"...
+    int threads = 1;      ///< openblas_get_num_threads()
+    std::string coretype; ///< OPENBLAS_CORETYPE, or "" when unset
+    bool cpu_avx512 = false;
+};
+
+/// True when this CPU has AVX-512 F, CD, BW, DQ and VL (what OpenBLAS's SkylakeX kernels use).
+bool cpu_has_avx512();
+
+/// True for AVX2 kernels forced by OPENBLAS_CORETYPE on a CPU with AVX-512.
+bool avx2_kernels_forced_on_avx512(std::string_view kernels, std::string_view coretype,
+                                   bool cpu_avx512);
+
+BlasInfo blas_info();
+
+/// One line: "OpenBLAS 0.3.21, Haswell kernels, 1 thread (OPENBLAS_CORETYPE=Haswell; ...)".
+std::string describe(const BlasInfo& info);
+
+} // namespace xgrad::kernels

@@ -1,0 +1,42 @@
+// What the programs' and the benchmark's headers say about the BLAS. CMakeLists.txt runs this
+// file twice: with OPENBLAS_CORETYPE unset (OpenBLAS's own choice), and set to Haswell.
+
+#include "autograd/kernels/blas_info.hpp"
+
+#include <cblas.h>
+#include <cstdlib>
+#include <doctest/doctest.h>
+#include <string>
+
+using namespace xgrad;
+
+TEST_CASE("avx2_kernels_forced_on_avx512: only forced AVX2 kernels on an AVX-512 CPU") {
+    CHECK(kernels::avx2_kernels_forced_on_avx512("Haswell", "Haswell", true));
+    CHECK(kernels::avx2_kernels_forced_on_avx512("Zen", "zen", true));
+    CHECK_FALSE(kernels::avx2_kernels_forced_on_avx512("Haswell", "", true)); // OpenBLAS chose
+    CHECK_FALSE(kernels::avx2_kernels_forced_on_avx512("Haswell", "Haswell", false));
+    CHECK_FALSE(kernels::avx2_kernels_forced_on_avx512("SkylakeX", "SkylakeX", true));
+    CHECK_FALSE(kernels::avx2_kernels_forced_on_avx512("Cooperlake", "", true));
+}
+
+TEST_CASE("blas_info reads OpenBLAS and the environment; describe says what runs") {
+    const kernels::BlasInfo info = kernels::blas_info();
+    const std::string line = kernels::describe(info);
+    CAPTURE(line);
+    CHECK(info.library.rfind("OpenBLAS 0.", 0) == 0);
+    CHECK(info.kernels == std::string(openblas_get_corename()));
+    CHECK(info.threads == openblas_get_num_threads());
+    CHECK(line.rfind(info.library + ", " + info.kernels + " kernels, ", 0) == 0);
+
+    const char* coretype = std::getenv("OPENBLAS_CORETYPE");
+    if (!coretype) {
+        CHECK(info.coretype.empty());
+        CHECK(line.find("OPENBLAS_CORETYPE") == std::string::npos);
+        return;
+    }
+    // OpenBLAS runs the kernels the environment named, and the line says who chose them.
+    CHECK(info.coretype == coretype);
+    CHECK(info.kernels == std::string(coretype));
+    CHECK(line.find(std::string("(OPENBLAS_CORETYPE=") + coretype) != std::string::npos);
+    CHECK((line.find("this CPU has AVX-512") != std::string::npos) == kernels::cpu_has_avx512());
+}
