@@ -266,32 +266,34 @@ TEST_CASE("the tape does not grow over 10,000 training steps") {
 TEST_CASE("a large result's buffer is reused by the next result of its size") {
     clear_buffer_cache();
     set_buffer_cache_limit(buffer_cache_default_limit);
-    const Tensor<double> x(random_array({128, 128}, 8), true); // 128 KiB: cacheable
+    const Tensor<double> x(random_array({1024, 512}, 8), true); // 4 MiB: cacheable
     const double* first = nullptr;
     {
         const Tensor<double> y = relu(x);
         first = y.value().data();
     }
     CHECK(buffer_cache_stats().buffers == 1);
-    CHECK(buffer_cache_stats().bytes == 128 * 128 * sizeof(double));
+    CHECK(buffer_cache_stats().bytes == 1024 * 512 * sizeof(double));
     const auto reused = buffer_cache_stats().reused;
     // Same element count, other shape: the buffer is taken and reshaped, values are new.
-    const Tensor<double> x2 = Tensor<double>(random_array({64, 256}, 9));
+    const Tensor<double> x2 = Tensor<double>(random_array({512, 1024}, 9));
     const Tensor<double> z = mul_scalar(x2, 2.0);
     CHECK(z.value().data() == first);
-    CHECK(z.shape() == Shape{64, 256});
+    CHECK(z.shape() == Shape{512, 1024});
     CHECK(z.value() == Array<double>(2.0 * x2.value()));
     CHECK(buffer_cache_stats().reused == reused + 1);
     CHECK(buffer_cache_stats().buffers == 0);
 
-    // Small buffers are left to malloc.
+    // Buffers below 4 MiB are left to malloc, which serves them again from its free lists.
     { const Tensor<double> small = relu(Tensor<double>(random_array({4, 400}, 10))); }
+    CHECK(buffer_cache_stats().buffers == 0);
+    { const Tensor<double> just_below = relu(Tensor<double>(random_array({1023, 512}, 10))); }
     CHECK(buffer_cache_stats().buffers == 0);
 
     // The limit: buffers beyond it are let go, oldest first; 0 turns the cache off.
     { const Tensor<double> a = relu(x), b = tanh(x), c = exp(x); }
     CHECK(buffer_cache_stats().buffers == 3);
-    set_buffer_cache_limit(2 * 128 * 128 * sizeof(double));
+    set_buffer_cache_limit(2 * 1024 * 512 * sizeof(double));
     CHECK(buffer_cache_stats().buffers == 2);
     set_buffer_cache_limit(0);
     CHECK(buffer_cache_stats().buffers == 0);
@@ -310,8 +312,9 @@ TEST_CASE("training with the buffer cache gives bitwise the same parameters as w
         Tensor<double> W1(random_array({64, 32}, 11, 0.2), true),
             b1(random_array({64, 1}, 12), true);
         Tensor<double> W2(random_array({1, 64}, 13, 0.2), true), b2(random_array({1, 1}, 14), true);
-        const Tensor<double> X(random_array({32, 300}, 15)); // Z[1], A[1] and dZ[1] are cacheable
-        const Tensor<double> Y(random_labels(300, 16));
+        // Z[1], A[1] and dZ[1] are 64 x 8192 doubles, 4 MiB: cacheable
+        const Tensor<double> X(random_array({32, 8192}, 15));
+        const Tensor<double> Y(random_labels(8192, 16));
         for (int step = 0; step < 20; ++step) {
             const Tensor<double> A1 = relu(linear(W1, X, b1));
             binary_cross_entropy_with_logits(linear(W2, A1, b2), Y).backward();

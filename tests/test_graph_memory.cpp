@@ -117,13 +117,13 @@ TEST_CASE("a released value's buffer goes to the buffer cache, for the next resu
     clear_buffer_cache();
     Tensor<double> W(ramp({128, 64}, -0.3, 1e-4), true);
     Tensor<double> b(ramp({128, 1}, 0, 0.01), true);
-    Tensor<double> X(ramp({64, 100}, -1, 3e-4)); // Z is 128 x 100 doubles: 100 KiB, cached
+    Tensor<double> X(ramp({64, 4096}, -1, 7e-6)); // Z is 128 x 4096 doubles: 4 MiB, cached
     const BufferCacheStats before = buffer_cache_stats();
     const Tensor<double> A = relu(linear(W, X, b));
     const BufferCacheStats after = buffer_cache_stats();
     CHECK(A.inputs()[0].value_released());
     CHECK(after.buffers == before.buffers + 1);
-    CHECK(after.bytes >= before.bytes + 128 * 100 * sizeof(double));
+    CHECK(after.bytes >= before.bytes + 128 * 4096 * sizeof(double));
     const Tensor<double> B = relu(linear(W, X, b)); // its Z takes that buffer
     CHECK(buffer_cache_stats().reused > after.reused);
 }
@@ -173,10 +173,10 @@ TEST_CASE("the op table's keeps column: relu keeps out, linear its W and A_prev,
 }
 
 TEST_CASE("relu's backward writes dX into the arriving gradient when the walk alone holds it") {
-    // Results of at least 64 KiB made during a backward (each one asks the buffer cache).
+    // Results of at least 4 MiB made during a backward (each one asks the buffer cache).
     const auto results_made_by = [](const BackwardOptions& options) {
         clear_buffer_cache();
-        Tensor<double> X(ramp({300, 300}, -1, 2.0 / 90000), true); // 720 KB
+        Tensor<double> X(ramp({1024, 512}, -1, 2.0 / 524288), true); // 4 MiB
         const Tensor<double> L = sum(relu(mul_scalar(X, 2.0)));
         const BufferCacheStats before = buffer_cache_stats();
         L.backward(options);
