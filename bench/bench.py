@@ -8,6 +8,10 @@ binary cross-entropy, full batch, W -= lr dW. NumPy is the course's hand-written
 binary_cross_entropy_with_logits and backward(). Data and initial values are drawn here
 with NumPy (not the C++ generator): timings do not depend on the values.
 
+fashion10's PyTorch column is this script too, as a worker process that the C++ binary starts
+(`--serve-fashion10 f32|f64 --limit m`, pytorch_worker.cpp) and asks for one epoch at a time,
+so that its epochs take turns with the C++ columns' in the same minutes.
+
 Peak MB for NumPy is tracemalloc's peak over three steps (NumPy reports its array buffers
 to tracemalloc), measured before timing so tracing does not slow the timed steps; PyTorch's
 CPU allocator is invisible to tracemalloc, so its peak is not reported.
@@ -162,62 +166,88 @@ def fashion10(dtype, limit):
     return X, labels.astype(np.int64), W, b
 
 
-def pytorch_epochs(dtype, epochs, limit, out, params_path):
+class PytorchEpochs:
     """fashion10 as a PyTorch user trains it: nn.Sequential, CrossEntropyLoss, optim.Adam and
-    ExponentialLR(0.8), batches of 128 indexed from the example-major training set in
-    numpy's RandomState(1 + e).permutation(m) order (the C++ columns' order). Epoch 1 is
-    untimed. With params_path, the parameters after the epochs are saved there for the C++
-    binary's agreement check, and nothing is timed."""
-    import torch
-    X, labels, W, b = fashion10(dtype, limit)
-    m = X.shape[0]
-    X, y = torch.from_numpy(X), torch.from_numpy(labels)
-    model = torch.nn.Sequential(torch.nn.Linear(784, 256), torch.nn.ReLU(), torch.nn.Linear(256, 128),
-                                torch.nn.ReLU(), torch.nn.Linear(128, 10))
-    if dtype == np.float64:
-        model = model.double()
-    with torch.no_grad():
-        for l, layer in enumerate([model[0], model[2], model[4]], start=1):
-            layer.weight.copy_(torch.from_numpy(W[l]))
-            layer.bias.copy_(torch.from_numpy(b[l]))
-    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
-    schedule = torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma=0.8)
-    loss_fn = torch.nn.CrossEntropyLoss()
-    orders = [None] + [torch.from_numpy(np.random.RandomState(1 + e).permutation(m)) for e in range(1, epochs + 1)]
-    times, cpu_times = [], []
-    for e in range(1, epochs + 1):
-        order = orders[e]
+    ExponentialLR(0.8), batches of 128 indexed from the example-major training set in numpy's
+    RandomState(1 + e).permutation(m) order (the C++ columns' order)."""
+
+    def __init__(self, dtype, limit):
+        import torch
+        self.torch = torch
+        X, labels, W, b = fashion10(dtype, limit)
+        self.m = X.shape[0]
+        self.X, self.y = torch.from_numpy(X), torch.from_numpy(labels)
+        model = torch.nn.Sequential(torch.nn.Linear(784, 256), torch.nn.ReLU(), torch.nn.Linear(256, 128),
+                                    torch.nn.ReLU(), torch.nn.Linear(128, 10))
+        if dtype == np.float64:
+            model = model.double()
+        with torch.no_grad():
+            for l, layer in enumerate([model[0], model[2], model[4]], start=1):
+                layer.weight.copy_(torch.from_numpy(W[l]))
+                layer.bias.copy_(torch.from_numpy(b[l]))
+        self.model = model
+        self.optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+        self.schedule = torch.optim.lr_scheduler.ExponentialLR(self.optimizer, gamma=0.8)
+        self.loss_fn = torch.nn.CrossEntropyLoss()
+        self.loss = float("nan")
+
+    def epoch(self, e):
+        """Trains epoch e (1-based); returns its wall and CPU ms."""
+        order = self.torch.from_numpy(np.random.RandomState(1 + e).permutation(self.m))
         t0, cpu0 = time.perf_counter(), time.process_time()
-        for start in range(0, m, 128):
+        for start in range(0, self.m, 128):
             rows = order[start:start + 128]
-            optimizer.zero_grad()
-            loss = loss_fn(model(X[rows]), y[rows])
+            self.optimizer.zero_grad()
+            loss = self.loss_fn(self.model(self.X[rows]), self.y[rows])
             loss.backward()
-            optimizer.step()
-        schedule.step()
-        if e > 1:
-            times.append((time.perf_counter() - t0) * 1e3)
-            cpu_times.append((time.process_time() - cpu0) * 1e3)
-    if params_path:
-        np.save(params_path, np.concatenate([p.detach().double().numpy().ravel() for p in model.parameters()]))
-        return
-    tag = "f32" if dtype == np.float32 else "f64"
-    ms, cpu_ms = statistics.median(times), statistics.median(cpu_times)
-    out.write("fashion10\t%s\tpytorch\t%.6f\t-\t%.6f\n" % (tag, ms, cpu_ms))
-    out.flush()
-    print("bench.py: fashion10 %s pytorch %.1f ms/epoch, %.1f cpu ms (loss %.4f)" % (tag, ms, cpu_ms, loss.item()),
-          file=sys.stderr)
+            self.optimizer.step()
+        self.schedule.step()
+        ms, cpu_ms = (time.perf_counter() - t0) * 1e3, (time.process_time() - cpu0) * 1e3
+        self.loss = loss.item()
+        return ms, cpu_ms
+
+    def save_parameters(self, path):
+        np.save(path, np.concatenate([p.detach().double().numpy().ravel() for p in self.model.parameters()]))
+
+
+def serve_fashion10(dtype, limit):
+    """The worker behind the C++ binary's fashion10 pytorch column (pytorch_worker.cpp): says
+    "ready", then answers one line per command on stdin: "epoch E" -> "done MS CPU_MS LOSS",
+    "params PATH" -> "saved" (the parameters as one float64 .npy), "quit" or end of input ends.
+    After an epoch it waits 0.25 s before answering, so that its BLAS threads are idle, not
+    spinning, when the C++ columns run."""
+    import torch
+    torch.set_num_threads(int(os.environ.get("XGRAD_BENCH_THREADS", "1")))
+    epochs = PytorchEpochs(np.float32 if dtype == "f32" else np.float64, limit)
+    print("ready", flush=True)
+    for line in sys.stdin:
+        words = line.split()
+        if not words or words[0] == "quit":
+            break
+        if words[0] == "epoch":
+            ms, cpu_ms = epochs.epoch(int(words[1]))
+            time.sleep(0.25)
+            print("done %.6f %.6f %.6f" % (ms, cpu_ms, epochs.loss), flush=True)
+        elif words[0] == "params":
+            epochs.save_parameters(words[1])
+            print("saved", flush=True)
+        else:
+            print("unknown command %r" % line.strip(), flush=True)
 
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--out", required=True)
+    parser.add_argument("--out")
     parser.add_argument("--config")
     parser.add_argument("--seconds", type=float, default=2.0)
     parser.add_argument("--epochs", type=int, default=5)
     parser.add_argument("--limit", type=int, default=0)
     parser.add_argument("--column")
+    parser.add_argument("--serve-fashion10", choices=["f32", "f64"])
     args, _ = parser.parse_known_args()
+    if args.serve_fashion10:
+        serve_fashion10(args.serve_fashion10, args.limit)
+        return
     threads = int(os.environ.get("XGRAD_BENCH_THREADS", "1"))
     print("bench.py: OpenBLAS %s kernels (OPENBLAS_CORETYPE=%s)"
           % (openblas_cores(), os.environ.get("OPENBLAS_CORETYPE", "unset")), file=sys.stderr)
@@ -228,6 +258,8 @@ def main():
         kinds.append(TorchColumn)
     except ImportError:
         print("(python3-torch not installed: no PyTorch column)", file=sys.stderr)
+    if not args.out:
+        parser.error("--out is required (or --serve-fashion10)")
     with open(args.out, "w") as out:
         for name, layers, m, dtypes in CONFIGS:
             if args.config and args.config != name:
@@ -254,14 +286,6 @@ def main():
                     out.flush()
                     print("bench.py: %s %s %s %.4f ms/step, %.4f cpu ms" % (name, dtype, column.name, ms, cpu_ms),
                           file=sys.stderr)
-        have_data = os.path.exists(os.path.join(FASHION_DIR, "train-images-idx3-ubyte.gz"))
-        if (not args.config or args.config == "fashion10") and TorchColumn in kinds and have_data and \
-                (not args.column or args.column == "pytorch"):
-            for dtype in (np.float32, np.float64):
-                tag = "f32" if dtype == np.float32 else "f64"
-                # The C++ binary's agreement check: 2 epochs of the first 416 examples.
-                pytorch_epochs(dtype, 2, min(args.limit or 416, 416), out, "%s.fashion10_%s.npy" % (args.out, tag))
-                pytorch_epochs(dtype, max(args.epochs, 2), args.limit, out, None)
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,11 @@ struct EpochProblem {
 template <class T>
 EpochProblem<T> make_epoch_problem(std::size_t limit, std::size_t epochs);
 
+/// An epoch's figures, as a column in another process measured them itself.
+struct WorkerTimes {
+    double ms = 0, cpu_ms = 0;
+};
+
 /// One way of training whole epochs.
 class EpochColumn {
 public:
@@ -47,6 +53,9 @@ public:
     virtual double cost() const = 0;
     /// W[1], b[1], ..., W[L], b[L] as doubles.
     virtual std::vector<std::vector<double>> parameters() const = 0;
+    /// For a column in another process (PyTorch's): the last epoch as it timed it there, where
+    /// this process can see neither its CPU time nor its heap. None for the others.
+    virtual std::optional<WorkerTimes> worker_times() const { return std::nullopt; }
 };
 
 template <class T>
@@ -55,6 +64,11 @@ template <class T>
 std::unique_ptr<EpochColumn> make_epoch_xgrad(const EpochProblem<T>& p);
 template <class T>
 std::unique_ptr<EpochColumn> make_epoch_nn(const EpochProblem<T>& p);
+/// PyTorch's column: bench.py as a worker process, run by `python`, training an epoch when
+/// asked (pytorch_worker.cpp).
+std::unique_ptr<EpochColumn> make_epoch_pytorch(const std::string& python,
+                                                const std::vector<std::size_t>& layers,
+                                                const char* dtype, std::size_t m);
 #ifdef XGRAD_BENCH_TORCH
 template <class T>
 std::unique_ptr<EpochColumn> make_epoch_torch(const EpochProblem<T>& p);

@@ -21,7 +21,7 @@ else
 fi
 
 extra=$(mktemp)
-trap 'rm -f "$extra" "$extra".fashion10_*.npy' EXIT
+trap 'rm -f "$extra"' EXIT
 # Debian's python (python3-numpy, python3-torch), not whatever python3 is first on PATH.
 python=${XGRAD_BENCH_PYTHON:-/usr/bin/python3}
 [[ -x $python ]] || python=python3
@@ -30,4 +30,10 @@ if "$python" -c 'import numpy' 2>/dev/null; then
 else
   echo "(python3-numpy not installed: no NumPy/PyTorch columns)"
 fi
-"$bin" --extra "$extra" "$@"
+# fashion10's PyTorch column takes turns with the C++ columns: the binary runs bench.py as a
+# worker process with this python (bench/pytorch_worker.cpp).
+worker=()
+if "$python" -c 'import torch' 2>/dev/null; then
+  worker=(--python "$python")
+fi
+"$bin" --extra "$extra" "${worker[@]}" "$@"

@@ -1,0 +1,160 @@
+// fashion10's PyTorch column, taking turns with the C++ columns epoch by epoch: bench.py runs
+// as a worker process (`bench.py --serve-fashion10 f32 --limit m`) that trains one epoch per
+// line it reads, times it itself and answers with its figures. So PyTorch's epochs fall in the
+// same minutes of the machine's load as the others', which a separate run before or after
+// cannot give. Each side lets its BLAS threads go idle (0.25 s) before the other runs: spinning
+// OpenBLAS workers of one process would otherwise take a core from the other.
+#include "minibatch.hpp"
+
+#include "io/npy.hpp"
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <spawn.h>
+#include <sstream>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+extern char** environ;
+
+namespace xgrad::bench {
+
+namespace {
+
+[[noreturn]] void fail(const std::string& what) {
+    std::fprintf(stderr, "fashion10 pytorch worker: %s\n", what.c_str());
+    std::exit(1);
+}
+
+class PytorchWorker final : public EpochColumn {
+public:
+    PytorchWorker(const std::string& python, const std::vector<std::size_t>& layers,
+                  const char* dtype, std::size_t m)
+        : m_layers(layers) {
+        int to_child[2], from_child[2];
+        if (pipe(to_child) != 0 || pipe(from_child) != 0)
+            fail(std::string("pipe: ") + std::strerror(errno));
+        posix_spawn_file_actions_t actions;
+        posix_spawn_file_actions_init(&actions);
+        posix_spawn_file_actions_adddup2(&actions, to_child[0], STDIN_FILENO);
+        posix_spawn_file_actions_adddup2(&actions, from_child[1], STDOUT_FILENO);
+        for (int fd : {to_child[0], to_child[1], from_child[0], from_child[1]})
+            posix_spawn_file_actions_addclose(&actions, fd);
+        const std::string limit = std::to_string(m);
+        std::string script = XGRAD_BENCH_SCRIPT;
+        std::vector<std::string> args = {python, script,    "--serve-fashion10",
+                                         dtype,  "--limit", limit};
+        std::vector<char*> argv;
+        for (std::string& a : args)
+            argv.push_back(a.data());
+        argv.push_back(nullptr);
+        const int spawned =
+            posix_spawnp(&m_pid, python.c_str(), &actions, nullptr, argv.data(), environ);
+        posix_spawn_file_actions_destroy(&actions);
+        close(to_child[0]);
+        close(from_child[1]);
+        if (spawned != 0)
+            fail("cannot run " + python + ": " + std::strerror(spawned));
+        m_to = fdopen(to_child[1], "w");
+        m_from = fdopen(from_child[0], "r");
+        if (!m_to || !m_from)
+            fail(std::string("fdopen: ") + std::strerror(errno));
+        m_command = python + " " + script + " --serve-fashion10 " + dtype + " --limit " + limit;
+    }
+
+    ~PytorchWorker() override {
+        if (m_to) {
+            std::fputs("quit\n", m_to);
+            std::fclose(m_to);
+        }
+        if (m_from)
+            std::fclose(m_from);
+        if (m_pid > 0) {
+            int status = 0;
+            waitpid(m_pid, &status, 0);
+        }
+    }
+
+    void init() override { expect(ask(""), "ready"); }
+
+    void epoch(std::size_t e) override {
+        std::this_thread::sleep_for(std::chrono::milliseconds(250)); // our BLAS threads idle
+        std::istringstream reply(ask("epoch " + std::to_string(e)));
+        std::string word;
+        reply >> word >> m_times.ms >> m_times.cpu_ms >> m_cost;
+        if (word != "done" || !reply)
+            fail("'" + m_command + "' answered epoch " + std::to_string(e) + " with '" +
+                 reply.str() + "'");
+    }
+
+    double cost() const override { return m_cost; }
+
+    std::vector<std::vector<double>> parameters() const override {
+        char path[] = "/tmp/xgrad-bench-pytorch-XXXXXX";
+        const int fd = mkstemp(path);
+        if (fd < 0)
+            fail(std::string("mkstemp: ") + std::strerror(errno));
+        close(fd);
+        const std::string npy = std::string(path) + ".npy";
+        expect(ask("params " + npy), "saved");
+        const Array<double> flat = io::load_npy<double>(npy);
+        std::remove(npy.c_str());
+        std::remove(path);
+        // torch's parameters() order: weight 1, bias 1, weight 2, ...: W[1], b[1], W[2], ...
+        std::vector<std::vector<double>> out;
+        std::size_t at = 0;
+        for (std::size_t l = 1; l < m_layers.size(); ++l)
+            for (std::size_t n : {m_layers[l] * m_layers[l - 1], m_layers[l]}) {
+                if (at + n > flat.size())
+                    fail("'" + m_command + "' saved " + std::to_string(flat.size()) +
+                         " parameters, fewer than the network's");
+                out.emplace_back(flat.data() + at, flat.data() + at + n);
+                at += n;
+            }
+        return out;
+    }
+
+    std::optional<WorkerTimes> worker_times() const override { return m_times; }
+
+private:
+    // Sends one line (none for an empty command) and reads the answer's line.
+    std::string ask(const std::string& command) const {
+        if (!command.empty() &&
+            (std::fprintf(m_to, "%s\n", command.c_str()) < 0 || std::fflush(m_to) != 0))
+            fail("'" + m_command + "' stopped reading (it printed its error above)");
+        char line[512];
+        if (!std::fgets(line, sizeof line, m_from))
+            fail("'" + m_command + "' ended before answering '" + command +
+                 "' (its error is above)");
+        std::string text(line);
+        while (!text.empty() && (text.back() == '\n' || text.back() == '\r'))
+            text.pop_back();
+        return text;
+    }
+    void expect(const std::string& reply, const std::string& word) const {
+        if (reply != word)
+            fail("'" + m_command + "' answered '" + reply + "', not '" + word + "'");
+    }
+
+    std::vector<std::size_t> m_layers;
+    pid_t m_pid = -1;
+    FILE* m_to = nullptr;
+    FILE* m_from = nullptr;
+    std::string m_command;
+    WorkerTimes m_times;
+    double m_cost = NAN;
+};
+
+} // namespace
+
+std::unique_ptr<EpochColumn> make_epoch_pytorch(const std::string& python,
+                                                const std::vector<std::size_t>& layers,
+                                                const char* dtype, std::size_t m) {
+    return std::make_unique<PytorchWorker>(python, layers, dtype, m);
+}
+
+} // namespace xgrad::bench
