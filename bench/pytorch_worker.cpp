@@ -10,6 +10,7 @@
 
 #include <cerrno>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -35,6 +36,8 @@ public:
     PytorchWorker(const std::string& python, const std::vector<std::size_t>& layers,
                   const char* dtype, std::size_t m)
         : m_layers(layers) {
+        // A worker that died must give our error message, not end this process on SIGPIPE.
+        std::signal(SIGPIPE, SIG_IGN);
         int to_child[2], from_child[2];
         if (pipe(to_child) != 0 || pipe(from_child) != 0)
             fail(std::string("pipe: ") + std::strerror(errno));
@@ -128,8 +131,10 @@ private:
             fail("'" + m_command + "' stopped reading (it printed its error above)");
         char line[512];
         if (!std::fgets(line, sizeof line, m_from))
-            fail("'" + m_command + "' ended before answering '" + command +
-                 "' (its error is above)");
+            fail("'" + m_command + "' ended " +
+                 (command.empty() ? std::string("before it was ready")
+                                  : "before answering '" + command + "'") +
+                 " (its error is above)");
         std::string text(line);
         while (!text.empty() && (text.back() == '\n' || text.back() == '\r'))
             text.pop_back();
