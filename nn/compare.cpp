@@ -467,6 +467,46 @@ reference::Grads<T> supplied_grads(const std::map<std::string, Array<T>>& suppli
     return grads;
 }
 
+// When a numeric row failed and a relu (or leaky relu) layer's Z has an entry closer to 0 than
+// the differences reach (2h, times the largest |A[l-1]| for a perturbed W), the numeric column
+// straddles the kink there and measures nothing: say where, so that a learner does not hunt
+// for a bug their formulas do not have. Empty otherwise.
+std::string kink_note(const Model<double>& model, const ForwardTrace<double>& trace,
+                      const Comparison& result, double h) {
+    bool numeric_failed = false;
+    for (const CompareRow& row : result.rows)
+        numeric_failed = numeric_failed || (row.numeric.available && !row.numeric.passed);
+    if (!numeric_failed)
+        return "";
+    for (std::size_t l = model.L(); l >= 1; --l) {
+        const Activation a = model.activation(l);
+        if (a != Activation::relu && a != Activation::leaky_relu)
+            continue;
+        const Arr& Z = trace.Z[l].value();
+        const Arr& A_prev = trace.A[l - 1].value();
+        double reach = 1;
+        for (double v : A_prev)
+            reach = std::max(reach, std::abs(v));
+        reach *= 2 * h;
+        std::size_t nearest = 0;
+        for (std::size_t k = 1; k < Z.size(); ++k)
+            if (std::abs(Z.data()[k]) < std::abs(Z.data()[nearest]))
+                nearest = k;
+        if (Z.size() == 0 || !(std::abs(Z.data()[nearest]) < reach))
+            continue;
+        const std::size_t cols = Z.shape()[1];
+        std::ostringstream note;
+        note << "Z" << l << "[" << nearest / cols << ", " << nearest % cols
+             << "] = " << Z.data()[nearest] << " is within the finite differences' reach (" << reach
+             << ") of " << to_string(a) << "'s kink at 0: there the numeric column is not a "
+             << "derivative, so numeric failures in layer " << l
+             << " and below may be the kink's, not a bug; check at other points (or a smaller "
+                "epsilon)";
+        return note.str();
+    }
+    return "";
+}
+
 template <class T>
 Comparison compare_impl(const Model<T>& model, const Array<T>& X, const Array<T>& Y,
                         const CompareOptions& options,
@@ -632,6 +672,9 @@ Comparison compare_impl(const Model<T>& model, const Array<T>& X, const Array<T>
             false);
     }
 
+    if (options.numeric)
+        if (std::string kink = kink_note(model64, trace64, result, options.epsilon); !kink.empty())
+            result.notes.push_back(std::move(kink));
     if (options.numeric && network_autodiff.entries > 0)
         result.network_autodiff = network_autodiff.relative();
     if (options.numeric && network_manual_available && network_manual.entries > 0)

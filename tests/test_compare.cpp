@@ -219,6 +219,36 @@ TEST_CASE("logits of +-1000: autodiff stays finite, the manual formula's breakdo
     CHECK(out.str().find("FAIL") == std::string::npos);
 }
 
+TEST_CASE(
+    "a relu input nearer 0 than the differences reach: the numeric failure is named a kink's") {
+    Model<double> model({2, 3, 1}, {Activation::relu, Activation::sigmoid}, Init::xavier, 1);
+    Array<double>& W1 = model.layer(1).W().data();
+    W1(0, 0) = 1.0;
+    W1(0, 1) = 0.0;
+    model.layer(1).b().data().fill(0.0);
+    // Z1[0, 1] = 3e-5: the five-point differences (h = 1e-4) step across relu's kink.
+    const Array<double> X = {{0.7, 3e-5, -0.9, 1.3}, {0.2, -0.4, 0.8, -1.1}};
+    const Array<double> Y = {{1.0, 0.0, 1.0, 0.0}};
+    const Comparison near = compare_gradients(model, X, Y);
+    CHECK_FALSE(near.failing().empty());
+    std::string kink;
+    for (const auto& note : near.notes)
+        if (note.find("kink") != std::string::npos)
+            kink = note;
+    CHECK(kink.find("Z1[0, 1] = 3e-05") != std::string::npos);
+    CHECK(kink.find("relu's kink at 0") != std::string::npos);
+    std::ostringstream out;
+    out << near;
+    CHECK(out.str().find("note: Z1[0, 1]") != std::string::npos);
+
+    // Away from the kink every row agrees and nothing is said about kinks.
+    const Array<double> X_away = {{0.7, 0.3, -0.9, 1.3}, {0.2, -0.4, 0.8, -1.1}};
+    const Comparison away = compare_gradients(model, X_away, Y);
+    CHECK(away.failing().empty());
+    for (const auto& note : away.notes)
+        CHECK(note.find("kink") == std::string::npos);
+}
+
 TEST_CASE("softmax output: autodiff against finite differences, no manual column") {
     for (Activation hidden : hidden_activations)
         for (std::size_t m : {std::size_t(1), std::size_t(6)}) {
