@@ -212,7 +212,8 @@ TrainRun<T> train_network(const TrainSettings& s) {
         if (optimizer->schedule())
             optimizer->step_schedule(); // learning_rate * decay^epoch for the next epoch
         stats.epoch = epoch;
-        const std::string verdict = watch.verdict(epoch, stats.loss, alpha, "--lr");
+        const std::string verdict =
+            watch.verdict(epoch, stats.loss, alpha, "--lr", optimizer->name());
         if (!verdict.empty()) {
             bar.finish();
             std::fprintf(stderr, "xgrad train: %s\n", verdict.c_str());

@@ -27,7 +27,7 @@ double DivergenceWatch::limit() const {
 }
 
 std::string DivergenceWatch::verdict(std::size_t epoch, double loss, double learning_rate,
-                                     const std::string& lr_name) const {
+                                     const std::string& lr_name, std::string_view optimizer) const {
     char seen[256];
     if (!std::isfinite(loss))
         std::snprintf(seen, sizeof seen, "the loss is %g at epoch %zu", loss, epoch);
@@ -39,10 +39,11 @@ std::string DivergenceWatch::verdict(std::size_t epoch, double loss, double lear
     else
         return "";
     char advice[256];
-    std::snprintf(advice, sizeof advice,
-                  ": training diverged. Try %s 10 times smaller (now %g), an adaptive optimiser "
-                  "(adam), and inputs scaled to about [0, 1]",
-                  lr_name.c_str(), learning_rate);
+    std::snprintf(advice, sizeof advice, ": training diverged. Try %s 10 times smaller (now %g)%s",
+                  lr_name.c_str(), learning_rate,
+                  optimizer == "adam"
+                      ? " and inputs scaled to about [0, 1]"
+                      : ", an adaptive optimiser (adam), and inputs scaled to about [0, 1]");
     return std::string(seen) + advice;
 }
 

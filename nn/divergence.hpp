@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 
 namespace xgrad::nn {
 
@@ -36,9 +37,11 @@ public:
     /// The loss above which an epoch has diverged (infinite until start()).
     double limit() const;
     /// After an epoch: "" when the run is healthy, else what was seen and what to try;
-    /// `learning_rate` is named as `lr_name` ("the learning rate", "--lr").
+    /// `learning_rate` is named as `lr_name` ("the learning rate", "--lr"); `optimizer` is the
+    /// optimiser's name ("gd", "adam"), so that Adam's runs are not told to try Adam.
     std::string verdict(std::size_t epoch, double epoch_loss, double learning_rate,
-                        const std::string& lr_name = "the learning rate") const;
+                        const std::string& lr_name = "the learning rate",
+                        std::string_view optimizer = "") const;
 
 private:
     double m_chance, m_factor;

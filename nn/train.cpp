@@ -260,7 +260,8 @@ std::vector<EpochStats> fit(const Model<T>& model, Optimizer<T>& optimizer, cons
         const double alpha = static_cast<double>(optimizer.learning_rate());
         history.push_back(trainer.train_epoch(epoch));
         if (options.divergence_factor > 0) {
-            const std::string verdict = watch.verdict(epoch, history.back().loss, alpha);
+            const std::string verdict = watch.verdict(epoch, history.back().loss, alpha,
+                                                      "the learning rate", optimizer.name());
             if (!verdict.empty())
                 throw DivergenceError("fit: " + verdict, epoch, history.back().loss);
         }
