@@ -41,6 +41,40 @@ const Flags::Spec& Flags::spec(const std::string& name) const {
     throw std::logic_error(m_command + ": flag --" + name + " was never declared");
 }
 
+namespace {
+
+// Levenshtein distance: how many letters to insert, delete or change to turn a into b.
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j)
+        row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diagonal = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t above = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
+            diagonal = above;
+        }
+    }
+    return row[b.size()];
+}
+
+} // namespace
+
+std::string Flags::nearest_flag(const std::string& name) const {
+    // A typo is a letter or two away (--epcohs, --layer); anything farther is not a guess.
+    std::string best;
+    std::size_t best_distance = std::max<std::size_t>(2, name.size() / 3) + 1;
+    for (const Spec& s : m_specs)
+        if (!s.positional)
+            if (const std::size_t d = edit_distance(name, s.name); d < best_distance) {
+                best = s.name;
+                best_distance = d;
+            }
+    return best.empty() ? "" : " (did you mean --" + best + "?)";
+}
+
 bool Flags::parse(const std::vector<std::string>& args) {
     m_values.clear();
     for (std::size_t i = 0; i < args.size(); ++i) {
@@ -64,7 +98,7 @@ bool Flags::parse(const std::vector<std::string>& args) {
             return s.name == name && !s.positional;
         });
         if (it == m_specs.end())
-            throw UsageError("unknown flag --" + name);
+            throw UsageError("unknown flag --" + name + nearest_flag(name));
         if (m_values.count(name))
             throw UsageError("--" + name + " given twice");
         if (!it->takes_value) {

@@ -76,6 +76,8 @@ private:
         bool positional = false; // given without --name
     };
     const Spec& spec(const std::string& name) const;
+    /// " (did you mean --epochs?)" for a flag a typo away from `name`, else "".
+    std::string nearest_flag(const std::string& name) const;
 
     std::string m_command, m_summary, m_epilogue;
     std::string m_positional; // its name, "" when the command takes none
