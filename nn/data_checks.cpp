@@ -124,6 +124,12 @@ void check_class_labels(const Array<T>& Y, std::size_t classes, const std::strin
                             " classes takes one-hot labels (" + std::to_string(classes) +
                             ", m): one_hot(labels, " + std::to_string(classes) + ")");
     }
+    // A softmax over one unit is 1 whatever its input: no labels fit, the network is wrong.
+    if (classes == 1)
+        throw DataError(file, name,
+                        "the network's softmax output has one unit, so one class: its output is "
+                        "1 for every input and trains nothing. Give the last layer one unit per "
+                        "class, or a sigmoid output for two classes");
     // Row by row (row-major data), summing each column on the way.
     std::vector<double> sums(m, 0.0);
     for (std::size_t i = 0; i < k; ++i)

@@ -92,6 +92,10 @@ TEST_CASE_TEMPLATE("check_class_labels: one-hot columns, or class probabilities"
     CHECK_NOTHROW(check_class_labels(Y, 3, "Y"));
     Array<T> soft = {{T(0.9), 0, 0, T(0.05)}, {T(0.05), 0, 1, T(0.05)}, {T(0.05), 1, 0, T(0.9)}};
     CHECK_NOTHROW(check_class_labels(soft, 3, "Y")); // label smoothing is a distribution too
+    // A softmax of one unit: no labels fit; the network is what is wrong, and that is said.
+    CHECK_THROWS_WITH_AS(check_class_labels(Array<T>{{1, 1}}, 1, "Y", "Y.npy"),
+                         doctest::Contains("Y.npy: the network's softmax output has one unit"),
+                         DataError);
     Array<T> zeros = Y;
     zeros(2, 3) = 0; // example 3's class had no row: a column of zeros
     CHECK_THROWS_WITH_AS(check_class_labels(zeros, 3, "Y", "Y.npy"),
