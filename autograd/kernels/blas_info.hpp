@@ -28,7 +28,8 @@ bool avx2_kernels_forced_on_avx512(std::string_view kernels, std::string_view co
 
 BlasInfo blas_info();
 
-/// One line: "OpenBLAS 0.3.21, Haswell kernels, 1 thread (OPENBLAS_CORETYPE=Haswell; ...)".
+/// One line: "OpenBLAS 0.3.21, Haswell kernels, 1 thread (OPENBLAS_CORETYPE=Haswell; ...)",
+/// with the AVX-512 remark when avx2_kernels_forced_on_avx512().
 std::string describe(const BlasInfo& info);
 
 } // namespace xgrad::kernels
