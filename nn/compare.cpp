@@ -467,27 +467,31 @@ reference::Grads<T> supplied_grads(const std::map<std::string, Array<T>>& suppli
     return grads;
 }
 
-// When a numeric row failed and a relu (or leaky relu) layer's Z has an entry closer to 0 than
-// the differences reach (2h, times the largest |A[l-1]| for a perturbed W), the numeric column
-// straddles the kink there and measures nothing: say where, so that a learner does not hunt
-// for a bug their formulas do not have. Empty otherwise.
+// When a numeric row of layer l or below failed and layer l is relu (or leaky relu) with a Z
+// entry closer to 0 than the differences reach, the numeric column straddles the kink there
+// and measures nothing: say where, so that a learner does not hunt for a bug their formulas do
+// not have. The reach: the stencil's widest step (2h, or h for two points) times the largest
+// factor a step is multiplied by on its way into Z[l] (|A[l-1]| for W, |W[l]| for A[l-1], 1
+// for Z and b); a rough bound for steps in lower layers, hence "may be". Empty otherwise.
 std::string kink_note(const Model<double>& model, const ForwardTrace<double>& trace,
-                      const Comparison& result, double h) {
-    bool numeric_failed = false;
-    for (const CompareRow& row : result.rows)
-        numeric_failed = numeric_failed || (row.numeric.available && !row.numeric.passed);
-    if (!numeric_failed)
-        return "";
+                      const Comparison& result, double h, Stencil stencil) {
     for (std::size_t l = model.L(); l >= 1; --l) {
         const Activation a = model.activation(l);
         if (a != Activation::relu && a != Activation::leaky_relu)
             continue;
+        bool failed_at_or_below = false;
+        for (const CompareRow& row : result.rows)
+            failed_at_or_below = failed_at_or_below ||
+                                 (row.layer <= l && row.numeric.available && !row.numeric.passed);
+        if (!failed_at_or_below)
+            continue;
         const Arr& Z = trace.Z[l].value();
-        const Arr& A_prev = trace.A[l - 1].value();
         double reach = 1;
-        for (double v : A_prev)
+        for (double v : trace.A[l - 1].value())
             reach = std::max(reach, std::abs(v));
-        reach *= 2 * h;
+        for (double v : model.layer(l).W().value())
+            reach = std::max(reach, std::abs(v));
+        reach *= (stencil == Stencil::five_point ? 2 : 1) * h;
         std::size_t nearest = 0;
         for (std::size_t k = 1; k < Z.size(); ++k)
             if (std::abs(Z.data()[k]) < std::abs(Z.data()[nearest]))
@@ -673,7 +677,9 @@ Comparison compare_impl(const Model<T>& model, const Array<T>& X, const Array<T>
     }
 
     if (options.numeric)
-        if (std::string kink = kink_note(model64, trace64, result, options.epsilon); !kink.empty())
+        if (std::string kink =
+                kink_note(model64, trace64, result, options.epsilon, options.stencil);
+            !kink.empty())
             result.notes.push_back(std::move(kink));
     if (options.numeric && network_autodiff.entries > 0)
         result.network_autodiff = network_autodiff.relative();
@@ -747,6 +753,10 @@ namespace {
 std::string cell(const Difference& d) {
     if (!d.available)
         return "-";
+    // Its values, transposed back, may agree (zeros here would read as a pass): the shape is
+    // what is wrong, and the hint line says so.
+    if (d.note == "yours transposed")
+        return "wrong shape";
     return number(d.max_abs) + "  " + number(d.relative);
 }
 

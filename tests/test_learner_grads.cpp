@@ -164,6 +164,10 @@ TEST_CASE("a transposed dW is named with the transposition") {
     REQUIRE(row.manual.worst_index.size() == 2);
     CHECK(row.manual.worst_index[0] < 5); // an index into their (5, 3)
     CHECK(row.manual.worst_index[1] < 3);
+    // The table's cell names the shape, not the zero differences of the transposed values.
+    std::ostringstream table;
+    table << c;
+    CHECK(contains(table.str(), "wrong shape"));
 }
 
 TEST_CASE("a square dW with the values of its transpose is named as transposed") {

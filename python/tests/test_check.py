@@ -41,6 +41,18 @@ def test_a_planted_bug_is_found_and_named(bug, first):
     assert first in str(report)
 
 
+def test_a_transposed_dW_shows_wrong_shape_not_zero_differences():
+    parameters, X, Y, activations = course.problem()
+    grads = learner_grads(parameters, X, Y)
+    grads["dW2"] = grads["dW2"].T.copy()
+    report = xgrad.check(parameters, X, Y, activations, grads=grads)
+    assert report.first_wrong == "dW2"
+    assert "the transpose of dW2's" in report.row("dW2")["hint"]
+    dW2_line = [line for line in str(report).splitlines() if line.split()[:2] == ["2", "dW2"]]
+    assert dW2_line and "wrong shape" in dW2_line[0]
+    assert "wrong shape" in report._repr_html_()
+
+
 def test_the_missing_1_over_m_is_hinted():
     parameters, X, Y, activations = course.problem()
     report = xgrad.check(parameters, X, Y, activations,

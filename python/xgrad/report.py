@@ -65,7 +65,9 @@ class CheckReport:
                 colour = "#f2f2f2"
             cells = [str(r["layer"]), f"<b>{html.escape(r['tensor'])}</b>",
                      html.escape(str(tuple(r["shape"]))),
-                     _number(r["manual"]["relative"]) if r["supplied"] else "not given",
+                     ("not given" if not r["supplied"]
+                      else "wrong shape" if r["manual"]["note"] == "yours transposed"
+                      else _number(r["manual"]["relative"])),
                      _number(r["numeric"]["relative"]),
                      html.escape(r["verdict"]), html.escape(r["hint"])]
             body.append(f'<tr style="background:{colour}">' +
