@@ -299,9 +299,6 @@ int run_check(const Flags& flags) {
                                                      ", m): one column per example");
         Y = shape_labels(io::load_npy<double>(flags.text("Y")), *model, X.shape()[1],
                          flags.text("Y"));
-        if (Y.dimension() == 2 && Y.shape()[1] == X.shape()[1]) // labels fit the output: named
-            nn::check_examples(X, Y, model->loss_kind(), model->layer_dims().back(), "xgrad check",
-                               "X", "Y", flags.text("X"), flags.text("Y"));
         if (Y.shape() != Shape{model->layer_dims().back(), X.shape()[1]})
             throw io::FileError(flags.text("Y"),
                                 "Y has shape " + xgrad::to_string(Y.shape()) +
@@ -314,8 +311,9 @@ int run_check(const Flags& flags) {
                                              Y.shape()[1] == model->layer_dims().back()
                                          ? " (yours is transposed: save Y.T)"
                                          : ""));
-        if (model->activation(model->L()) == nn::Activation::sigmoid)
-            nn::check_binary_labels(Y, "Y", flags.text("Y"));
+        // The labels against the output (0/1 for sigmoid, one-hot for softmax), naming Y's file.
+        nn::check_examples(X, Y, model->loss_kind(), model->layer_dims().back(), "xgrad check", "X",
+                           "Y", flags.text("X"), flags.text("Y"));
     } else {
         const std::vector<std::size_t> dims = flags.sizes("layers");
         if (dims.size() < 2)

@@ -63,9 +63,11 @@ std::size_t edit_distance(const std::string& a, const std::string& b) {
 } // namespace
 
 std::string Flags::nearest_flag(const std::string& name) const {
-    // A typo is a letter or two away (--epcohs, --layer); anything farther is not a guess.
+    // A typo is a letter away in a short name (--layer), two in a longer one (--epcohs); a
+    // name of one or two letters is too short to guess from (--m is not --lr).
+    const std::size_t most = name.size() <= 2 ? 0 : name.size() <= 5 ? 1 : 2;
     std::string best;
-    std::size_t best_distance = std::max<std::size_t>(2, name.size() / 3) + 1;
+    std::size_t best_distance = most + 1;
     for (const Spec& s : m_specs)
         if (!s.positional)
             if (const std::size_t d = edit_distance(name, s.name); d < best_distance) {

@@ -41,7 +41,7 @@ std::string DivergenceWatch::verdict(std::size_t epoch, double loss, double lear
     char advice[256];
     std::snprintf(advice, sizeof advice, ": training diverged. Try %s 10 times smaller (now %g)%s",
                   lr_name.c_str(), learning_rate,
-                  optimizer == "adam"
+                  optimizer.rfind("adam", 0) == 0 // adam, adamw
                       ? " and inputs scaled to about [0, 1]"
                       : ", an adaptive optimiser (adam), and inputs scaled to about [0, 1]");
     return std::string(seen) + advice;

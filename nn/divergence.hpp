@@ -38,7 +38,7 @@ public:
     double limit() const;
     /// After an epoch: "" when the run is healthy, else what was seen and what to try;
     /// `learning_rate` is named as `lr_name` ("the learning rate", "--lr"); `optimizer` is the
-    /// optimiser's name ("gd", "adam"), so that Adam's runs are not told to try Adam.
+    /// optimiser's name ("gd", "adam", "adamw"), so that Adam's runs are not told to try Adam.
     std::string verdict(std::size_t epoch, double epoch_loss, double learning_rate,
                         const std::string& lr_name = "the learning rate",
                         std::string_view optimizer = "") const;

@@ -113,6 +113,7 @@ TEST_CASE("a bad command line exits 2 with the reason and one line on where to g
     const Case cases[] = {
         {"train --bogus", "unknown flag --bogus\n"}, // nothing near it: no guess
         {"train --epcohs 3", "unknown flag --epcohs (did you mean --epochs?)"},
+        {"train --m 3", "unknown flag --m\n"}, // too short to guess: not --lr
         {"train --epochs abc", "--epochs 'abc' is not an integer"},
         {"train --epochs", "--epochs needs a value"},
         {"train --lr -1", "--lr -1 is out of range"},

@@ -799,6 +799,7 @@ TEST_CASE("DivergenceWatch: not finite, or above 10 times the larger of start an
     const std::string adam = watch.verdict(3, 419, 1000, "--lr", "adam");
     CHECK(adam.find("Try --lr 10 times smaller (now 1000) and inputs scaled") != std::string::npos);
     CHECK(adam.find("adaptive") == std::string::npos);
+    CHECK(watch.verdict(3, 419, 1000, "--lr", "adamw").find("adaptive") == std::string::npos);
     CHECK_FALSE(watch.verdict(4, std::numeric_limits<double>::infinity(), 0.1).empty());
     // A run that starts near its best is measured against chance, not its tiny start.
     DivergenceWatch resumed(Loss::categorical_cross_entropy, 10);
