@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fcntl.h>
 #include <spawn.h>
 #include <sstream>
 #include <sys/wait.h>
@@ -36,10 +37,12 @@ public:
     PytorchWorker(const std::string& python, const std::vector<std::size_t>& layers,
                   const char* dtype, std::size_t m)
         : m_layers(layers) {
-        // A worker that died must give our error message, not end this process on SIGPIPE.
-        std::signal(SIGPIPE, SIG_IGN);
+        // A worker that died must give our error message, not end this process on SIGPIPE
+        // (restored when the worker goes, for a bench piped into head).
+        m_sigpipe = std::signal(SIGPIPE, SIG_IGN);
+        // Close-on-exec: the worker gets them only as its stdin and stdout (dup2 clears it).
         int to_child[2], from_child[2];
-        if (pipe(to_child) != 0 || pipe(from_child) != 0)
+        if (pipe2(to_child, O_CLOEXEC) != 0 || pipe2(from_child, O_CLOEXEC) != 0)
             fail(std::string("pipe: ") + std::strerror(errno));
         posix_spawn_file_actions_t actions;
         posix_spawn_file_actions_init(&actions);
@@ -80,6 +83,7 @@ public:
             int status = 0;
             waitpid(m_pid, &status, 0);
         }
+        std::signal(SIGPIPE, m_sigpipe);
     }
 
     void init() override { expect(ask(""), "ready"); }
@@ -87,9 +91,18 @@ public:
     void epoch(std::size_t e) override {
         std::this_thread::sleep_for(std::chrono::milliseconds(250)); // our BLAS threads idle
         std::istringstream reply(ask("epoch " + std::to_string(e)));
-        std::string word;
-        reply >> word >> m_times.ms >> m_times.cpu_ms >> m_cost;
-        if (word != "done" || !reply)
+        // Read as words and strtod: iostreams do not read "nan", a loss PyTorch may report.
+        std::string word, ms, cpu_ms, cost;
+        reply >> word >> ms >> cpu_ms >> cost;
+        char* end = nullptr;
+        const auto number = [&](const std::string& text) {
+            const double v = std::strtod(text.c_str(), &end);
+            return text.empty() || *end ? NAN : v;
+        };
+        m_times.ms = number(ms);
+        m_times.cpu_ms = number(cpu_ms);
+        m_cost = cost.empty() ? NAN : std::strtod(cost.c_str(), nullptr);
+        if (word != "done" || !(m_times.ms >= 0) || !(m_times.cpu_ms >= 0) || cost.empty())
             fail("'" + m_command + "' answered epoch " + std::to_string(e) + " with '" +
                  reply.str() + "'");
     }
@@ -97,15 +110,19 @@ public:
     double cost() const override { return m_cost; }
 
     std::vector<std::vector<double>> parameters() const override {
-        char path[] = "/tmp/xgrad-bench-pytorch-XXXXXX";
-        const int fd = mkstemp(path);
+        char path[] = "/tmp/xgrad-bench-pytorch-XXXXXX.npy";
+        const int fd = mkstemps(path, 4); // the worker's np.save writes this very name
         if (fd < 0)
-            fail(std::string("mkstemp: ") + std::strerror(errno));
+            fail(std::string("mkstemps: ") + std::strerror(errno));
         close(fd);
-        const std::string npy = std::string(path) + ".npy";
-        expect(ask("params " + npy), "saved");
-        const Array<double> flat = io::load_npy<double>(npy);
-        std::remove(npy.c_str());
+        expect(ask(std::string("params ") + path), "saved");
+        Array<double> flat;
+        try {
+            flat = io::load_npy<double>(path);
+        } catch (const std::exception& error) {
+            std::remove(path);
+            fail("'" + m_command + "' saved parameters that do not read: " + error.what());
+        }
         std::remove(path);
         // torch's parameters() order: weight 1, bias 1, weight 2, ...: W[1], b[1], W[2], ...
         std::vector<std::vector<double>> out;
@@ -118,6 +135,9 @@ public:
                 out.emplace_back(flat.data() + at, flat.data() + at + n);
                 at += n;
             }
+        if (at != flat.size())
+            fail("'" + m_command + "' saved " + std::to_string(flat.size()) +
+                 " parameters, more than the network's " + std::to_string(at));
         return out;
     }
 
@@ -147,6 +167,7 @@ private:
 
     std::vector<std::size_t> m_layers;
     pid_t m_pid = -1;
+    void (*m_sigpipe)(int) = SIG_DFL;
     FILE* m_to = nullptr;
     FILE* m_from = nullptr;
     std::string m_command;

@@ -36,4 +36,4 @@ worker=()
 if "$python" -c 'import torch' 2>/dev/null; then
   worker=(--python "$python")
 fi
-"$bin" --extra "$extra" "${worker[@]}" "$@"
+"$bin" --extra "$extra" ${worker[@]+"${worker[@]}"} "$@"

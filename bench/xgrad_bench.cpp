@@ -459,7 +459,8 @@ int main(int argc, char** argv) {
                 stderr,
                 "usage: xgrad_bench [--config tiny|course|medium|large|fashion10] [--seconds S "
                 "per column] [--rounds R] [--steps N per round] [--flat-steps N] [--extra "
-                "python.tsv] [--column floor|xgrad|libtorch] [--epochs E (fashion10, "
+                "python.tsv] [--column floor|xgrad|'xgrad nn'|libtorch|pytorch] [--epochs E "
+                "(fashion10, "
                 "default 5)] [--limit m (fashion10)] [--python PYTHON3 (fashion10's PyTorch "
                 "column)]\n");
             return arg == "--help" ? 0 : 2;
@@ -487,7 +488,7 @@ int main(int argc, char** argv) {
     const std::string thread_count = std::to_string(threads);
     for (const char* name : {"XGRAD_BENCH_THREADS", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"})
         setenv(name, thread_count.c_str(), 1);
-    // Every column's gemm: on AVX-512 CPUs the kernels move the figures 1.5-1.7x.
+    // Every column's gemm: on an AVX-512 CPU the kernels moved the figures 1.3-1.7x.
     std::printf("blas: %s\n", xgrad::kernels::describe(xgrad::kernels::blas_info()).c_str());
     std::printf("ms/step: median wall time of a step; cpu ms: median process CPU time per step "
                 "(blocks of steps; steadier when other processes load the machine)\n"

@@ -1,6 +1,6 @@
 #pragma once
 // Which BLAS does the products: OpenBLAS's version, its kernels and threads, for a program's
-// header and the benchmark's (the figures move 1.5-1.7x with the kernels on AVX-512 CPUs).
+// header and the benchmark's (the figures moved 1.3-1.7x with the kernels on an AVX-512 CPU).
 //
 // OpenBLAS picks its kernels ("cores") from the CPU when it loads, unless OPENBLAS_CORETYPE
 // names them. xgrad never changes that choice; it only says when the environment has forced
