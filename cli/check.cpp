@@ -93,23 +93,6 @@ Array<double> random_labels(std::size_t n_y, std::size_t m, bool softmax, std::m
     return Y;
 }
 
-// The smallest |Z| of a layer with a kink at 0 (relu, leaky relu): finite differences across
-// a kink measure nothing, so a random problem is redrawn until its points keep away.
-double distance_to_kinks(const nn::Model<double>& model, const Array<double>& X) {
-    nn::ForwardTrace<double> trace;
-    NoGrad no_grad;
-    model.logits(Tensor<double>(X), &trace);
-    double smallest = 1e300;
-    for (std::size_t l = 1; l <= model.L(); ++l) {
-        const nn::Activation a = model.activation(l);
-        if (a != nn::Activation::relu && a != nn::Activation::leaky_relu)
-            continue;
-        for (double z : trace.Z[l].value())
-            smallest = std::min(smallest, std::abs(z));
-    }
-    return smallest;
-}
-
 std::vector<nn::Activation> parse_activation_list(const std::string& text, std::size_t L) {
     std::vector<nn::Activation> out;
     const auto names = split_list(text);
@@ -335,7 +318,8 @@ int run_check(const Flags& flags) {
             X = randn(dims.front(), m, generator);
             Y = random_labels(dims.back(), m, activations.back() == nn::Activation::softmax,
                               generator);
-            if (distance_to_kinks(*model, X) > 1e-3 || attempt == 50)
+            // Finite differences across a kink measure nothing: redraw until the points keep away.
+            if (nn::distance_to_kinks(*model, X) > 1e-3 || attempt == 50)
                 break;
         }
     }

@@ -33,6 +33,10 @@ std::string_view to_string(Activation activation) {
     return "?";
 }
 
+bool has_kink_at_zero(Activation activation) {
+    return activation == Activation::relu || activation == Activation::leaky_relu;
+}
+
 Activation parse_activation(std::string_view name) {
     const std::string_view trimmed = trim(name);
     for (Activation a : all)

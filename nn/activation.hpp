@@ -23,6 +23,8 @@ Activation parse_activation(std::string_view name);
 std::vector<Activation> parse_activations(std::string_view names);
 /// The name parse_activation reads.
 std::string_view to_string(Activation activation);
+/// relu and leaky relu: a kink at 0, across which finite differences measure nothing.
+bool has_kink_at_zero(Activation activation);
 
 /// A = g(Z) with the engine's ops: relu, leaky_relu(Z, 0.01), sigmoid, tanh or softmax(Z, 0).
 template <class T>

@@ -477,7 +477,7 @@ std::string kink_note(const Model<double>& model, const ForwardTrace<double>& tr
                       const Comparison& result, double h, Stencil stencil) {
     for (std::size_t l = model.L(); l >= 1; --l) {
         const Activation a = model.activation(l);
-        if (a != Activation::relu && a != Activation::leaky_relu)
+        if (!has_kink_at_zero(a))
             continue;
         bool failed_at_or_below = false;
         for (const CompareRow& row : result.rows)
@@ -857,6 +857,19 @@ void print(std::ostream& out, const Comparison& c) {
     }
 }
 
+template <class T>
+double distance_to_kinks(const Model<T>& model, const Array<T>& X) {
+    ForwardTrace<T> trace;
+    NoGrad no_grad;
+    model.logits(Tensor<T>(X), &trace);
+    double smallest = std::numeric_limits<double>::infinity();
+    for (std::size_t l = 1; l <= model.L(); ++l)
+        if (has_kink_at_zero(model.activation(l)))
+            for (T z : trace.Z[l].value())
+                smallest = std::min(smallest, std::abs(double(z)));
+    return smallest;
+}
+
 std::ostream& operator<<(std::ostream& out, const Comparison& comparison) {
     print(out, comparison);
     return out;
@@ -870,7 +883,8 @@ std::ostream& operator<<(std::ostream& out, const Comparison& comparison) {
                                           const CompareOptions&);                                  \
     template std::map<std::string, Array<T>> autodiff_gradients(const Model<T>&, const Array<T>&,  \
                                                                 const Array<T>&, bool);            \
-    template reference::Parameters<T> to_reference(const Model<T>&);
+    template reference::Parameters<T> to_reference(const Model<T>&);                               \
+    template double distance_to_kinks(const Model<T>&, const Array<T>&);
 XGRAD_INSTANTIATE(float)
 XGRAD_INSTANTIATE(double)
 #undef XGRAD_INSTANTIATE

@@ -180,6 +180,12 @@ template <class T>
 std::map<std::string, Array<T>> autodiff_gradients(const Model<T>& model, const Array<T>& X,
                                                    const Array<T>& Y, bool activations = false);
 
+/// The smallest |Z[l]| over the layers with a kink at 0 (has_kink_at_zero), from one forward
+/// pass of X; infinity when there are none. A gradient check keeps its points farther from the
+/// kinks than its differences reach (xgrad check's random problems, the tests).
+template <class T>
+double distance_to_kinks(const Model<T>& model, const Array<T>& X);
+
 /// The model's parameters as the reference's Parameters (copies).
 template <class T>
 reference::Parameters<T> to_reference(const Model<T>& model);

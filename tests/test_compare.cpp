@@ -28,24 +28,6 @@ Array<T> randn(std::size_t rows, std::size_t cols, std::mt19937& generator) {
     return a;
 }
 
-// Smallest |Z| over layers whose activation has a kink at 0: finite differences across a
-// kink are meaningless, so test points keep away from them.
-template <class T>
-double distance_to_kinks(const Model<T>& model, const Array<T>& X) {
-    ForwardTrace<T> trace;
-    NoGrad no_grad;
-    model.logits(Tensor<T>(X), &trace);
-    double smallest = 1e300;
-    for (std::size_t l = 1; l <= model.L(); ++l) {
-        const Activation a = model.activation(l);
-        if (a != Activation::relu && a != Activation::leaky_relu)
-            continue;
-        for (T z : trace.Z[l].value())
-            smallest = std::min(smallest, std::abs(double(z)));
-    }
-    return smallest;
-}
-
 template <class T>
 Problem<T> random_problem(const std::vector<std::size_t>& dims, const std::vector<Activation>& g,
                           std::size_t m, unsigned seed) {
