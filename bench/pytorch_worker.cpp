@@ -101,7 +101,7 @@ public:
         };
         m_times.ms = number(ms);
         m_times.cpu_ms = number(cpu_ms);
-        m_cost = cost.empty() ? NAN : std::strtod(cost.c_str(), nullptr);
+        m_cost = number(cost);
         if (word != "done" || !(m_times.ms >= 0) || !(m_times.cpu_ms >= 0) || cost.empty())
             fail("'" + m_command + "' answered epoch " + std::to_string(e) + " with '" +
                  reply.str() + "'");

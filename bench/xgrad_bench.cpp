@@ -8,7 +8,6 @@
 
 #include "autograd/kernels/blas_info.hpp"
 #include "autograd/kernels/buffer_cache.hpp"
-#include "io/npy.hpp"
 
 #include <algorithm>
 #include <cblas.h>
@@ -460,9 +459,8 @@ int main(int argc, char** argv) {
                 "usage: xgrad_bench [--config tiny|course|medium|large|fashion10] [--seconds S "
                 "per column] [--rounds R] [--steps N per round] [--flat-steps N] [--extra "
                 "python.tsv] [--column floor|xgrad|'xgrad nn'|libtorch|pytorch] [--epochs E "
-                "(fashion10, "
-                "default 5)] [--limit m (fashion10)] [--python PYTHON3 (fashion10's PyTorch "
-                "column)]\n");
+                "(fashion10, default 5)] [--limit m (fashion10)] [--python PYTHON3 (fashion10's "
+                "PyTorch column)]\n");
             return arg == "--help" ? 0 : 2;
         }
     }
