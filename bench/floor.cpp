@@ -8,8 +8,10 @@
 //   backward  dZ[L] = (sigmoid(Z[L]) - Y) / m   (the 1/m folded in once, here)
 //             dW[l] = dZ[l] A[l-1]^T, db[l] = sum(dZ[l], axis=1)
 //             dZ[l-1] = (W[l]^T dZ[l]) * (Z[l-1] > 0)
-//   update    W[l] -= lr dW[l], b[l] -= lr db[l]
+//   update    W[l] -= lr dW[l], b[l] -= lr db[l]   (the engine's loop, at this CPU's vector width)
 #include "bench.hpp"
+
+#include "autograd/kernels/optim.hpp"
 
 #include <algorithm>
 #include <cblas.h>
@@ -115,10 +117,8 @@ public:
         // update
         const T lr = m_p.learning_rate;
         for (std::size_t l = 1; l <= L; ++l) {
-            for (std::size_t i = 0; i < m_W[l].size(); ++i)
-                m_W[l][i] -= lr * m_dW[l][i];
-            for (std::size_t i = 0; i < m_b[l].size(); ++i)
-                m_b[l][i] -= lr * m_db[l][i];
+            kernels::gradient_descent_update(m_W[l].data(), m_dW[l].data(), m_W[l].size(), lr);
+            kernels::gradient_descent_update(m_b[l].data(), m_db[l].data(), m_b[l].size(), lr);
         }
     }
 

@@ -3,8 +3,11 @@
 // the bias written into Z and added to by gemm with beta = 1). The training set is copied
 // example-major once in init(), so a batch is gathered from 128 contiguous rows with a blocked
 // transpose; every buffer is allocated once; softmax cross-entropy and dZ[L] in one pass; the
-// ReLU mask applied in place; Adam in one loop per parameter.
+// ReLU mask applied in place; Adam in one loop per parameter, the engine's kernel (its loop at
+// this CPU's vector width, autograd/kernels/vector_width.hpp), as the BLAS calls are the same.
 #include "minibatch.hpp"
+
+#include "autograd/kernels/optim.hpp"
 
 #include <algorithm>
 #include <cblas.h>
@@ -174,16 +177,8 @@ private:
         }
     }
 
-    // W -= alpha (v / c1) / (sqrt(s / c2) + eps), with the constants taken out of the loop.
-    static void adam(T* __restrict w, const T* __restrict g, T* __restrict v, T* __restrict s,
-                     std::size_t size, T alpha, T c1, T c2) {
-        const T beta1 = T(0.9), beta2 = T(0.999), eps = T(1e-8);
-        const T step = alpha / c1, root = T(1) / std::sqrt(c2);
-        for (std::size_t i = 0; i < size; ++i) {
-            v[i] = beta1 * v[i] + (T(1) - beta1) * g[i];
-            s[i] = beta2 * s[i] + (T(1) - beta2) * g[i] * g[i];
-            w[i] -= step * v[i] / (std::sqrt(s[i]) * root + eps);
-        }
+    static void adam(T* w, const T* g, T* v, T* s, std::size_t size, T alpha, T c1, T c2) {
+        kernels::adam_update(w, g, v, s, size, alpha, T(0.9), T(0.999), T(1e-8), c1, c2);
     }
 
     const EpochProblem<T>& m_p;
