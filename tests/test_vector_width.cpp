@@ -31,7 +31,9 @@ std::vector<T> random_values(std::size_t n, unsigned seed, T low, T high) {
 
 template <class T>
 bool same_bits(const std::vector<T>& a, const std::vector<T>& b) {
-    return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0;
+    // memcmp must not see an empty vector's null data().
+    return a.size() == b.size() &&
+           (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0);
 }
 
 // One update of every optimiser's loop at `width`, on fixed random data: W, v, s afterwards.
