@@ -53,8 +53,7 @@ inline Array<T> sum_matrix(const Array<T>& x, std::size_t axis) {
 // The sum of x over `axes` (at least one), in `shape`: x's shape with those axes removed
 // or kept with extent 1, as the caller wants.
 template <class T>
-inline Array<T> sum_axes(const Array<T>& x, const std::vector<std::size_t>& axes,
-                         const Shape& shape) {
+inline Array<T> sum_axes(const Array<T>& x, const Shape& axes, const Shape& shape) {
     Array<T> out = [&]() -> Array<T> {
         if (x.dimension() == 2 && axes.size() == 1)
             return sum_matrix(x, axes[0]);

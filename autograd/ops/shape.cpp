@@ -16,9 +16,10 @@ namespace xgrad {
 using detail::make_result;
 
 namespace {
-// The axes a reduction runs over, ascending: every axis, or the listed ones.
-std::vector<std::size_t> reduced_axes(const Shape& input, const OpParams& p) {
-    std::vector<std::size_t> axes(p.all_axes ? input.size() : p.axes.size());
+// The axes a reduction runs over, ascending: every axis, or the listed ones. A Shape, whose
+// small buffer keeps a bias gradient's sum off the heap.
+Shape reduced_axes(const Shape& input, const OpParams& p) {
+    Shape axes(p.all_axes ? input.size() : p.axes.size());
     if (p.all_axes)
         std::iota(axes.begin(), axes.end(), std::size_t(0));
     else
@@ -49,7 +50,7 @@ Tensor<T> spread(const BackwardContext<T>& c, T scale) {
 
 template <class T>
 Tensor<T> reduce(Op op, const Tensor<T>& x, const OpParams& params, bool average) {
-    const std::vector<std::size_t> axes = reduced_axes(x.shape(), params);
+    const Shape axes = reduced_axes(x.shape(), params);
     const T count = static_cast<T>(reduced_count(x.shape(), params));
     Array<T> out = params.all_axes ? Array<T>(kernels::sum_all(x.value()))
                    : axes.empty()
@@ -155,7 +156,7 @@ Tensor<T> sum_to(const Tensor<T>& x, const Shape& shape) {
             detail::in_scope("sum_to: cannot sum " + describe(x) + " down to " + to_string(shape)));
     // Sum the leading axes the target lacks and the axes where it has extent 1.
     const std::size_t lead = x.dim() - shape.size();
-    std::vector<std::size_t> axes;
+    Shape axes;
     for (std::size_t i = 0; i < x.dim(); ++i)
         if (i < lead || (shape[i - lead] == 1 && x.shape()[i] != 1))
             axes.push_back(i);

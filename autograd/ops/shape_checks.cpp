@@ -70,7 +70,7 @@ Shape checked_axes(Op op, const Tensor<T>& x, const std::vector<int>& axes, bool
     return out;
 }
 
-Shape reduced_shape(const Shape& shape, const std::vector<std::size_t>& axes, bool keepdims) {
+Shape reduced_shape(const Shape& shape, const Shape& axes, bool keepdims) {
     Shape out;
     for (std::size_t i = 0; i < shape.size(); ++i) {
         if (std::find(axes.begin(), axes.end(), i) == axes.end())

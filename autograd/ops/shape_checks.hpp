@@ -29,6 +29,6 @@ Shape checked_axes(Op op, const Tensor<T>& x, const std::vector<int>& axes, bool
 /// The shape of x with `axis` removed, or kept with extent 1.
 Shape reduced_shape(const Shape& shape, std::size_t axis, bool keepdims);
 /// The shape of x with `axes` removed, or kept with extent 1.
-Shape reduced_shape(const Shape& shape, const std::vector<std::size_t>& axes, bool keepdims);
+Shape reduced_shape(const Shape& shape, const Shape& axes, bool keepdims);
 
 } // namespace xgrad::detail

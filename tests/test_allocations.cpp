@@ -1,0 +1,91 @@
+// How many heap allocations the engine makes for a small step (issue 13: tiny's step was 1.46x
+// the floor's, which makes none). This executable replaces operator new to count them. The
+// bounds are ratchets: a change that adds allocations to these paths fails here and must say
+// why, or lower the bound when it removes some.
+
+#include "autograd/autograd.hpp"
+
+#include <atomic>
+#include <cstdlib>
+#include <doctest/doctest.h>
+#include <new>
+
+namespace {
+std::atomic<long> g_allocations{0};
+} // namespace
+
+void* operator new(std::size_t size) {
+    g_allocations.fetch_add(1, std::memory_order_relaxed);
+    if (void* p = std::malloc(size == 0 ? 1 : size))
+        return p;
+    throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept {
+    std::free(p);
+}
+void operator delete(void* p, std::size_t) noexcept {
+    std::free(p);
+}
+
+using namespace xgrad;
+
+namespace {
+
+// The allocations f() makes.
+template <class F>
+long allocations_of(F&& f) {
+    const long before = g_allocations.load();
+    f();
+    return g_allocations.load() - before;
+}
+
+Array<double> ramp(std::size_t rows, std::size_t columns, double scale) {
+    Array<double> a = Array<double>::from_shape({rows, columns});
+    for (std::size_t i = 0; i < a.size(); ++i)
+        a.data()[i] = scale * (double(i % 17) - 8.0);
+    return a;
+}
+
+} // namespace
+
+TEST_CASE("the counter sees the engine's allocations") {
+    // Not a bound: it shows that the replacement counts (a result is its node and its data).
+    const Tensor<double> x(ramp(4, 400, 0.1));
+    CHECK(allocations_of([&] { Tensor<double> y = relu(x); }) == 2);
+}
+
+TEST_CASE("a sum over one axis allocates its result only") {
+    // db = sum(dZ, axis=1, keepdims): its node and its (n, 1) data. The axes it reduces are kept
+    // in a Shape's small buffer: with std::vector they made two more.
+    const Tensor<double> dZ(ramp(4, 400, 0.1));
+    CHECK(allocations_of([&] { Tensor<double> db = sum(dZ, 1, true); }) == 2);
+    CHECK(allocations_of([&] { Tensor<double> db = sum(dZ, std::vector<int>{1}, true); }) <= 3);
+}
+
+TEST_CASE("tiny's backward walk stays within its allocations") {
+    // The benchmark's tiny network, [2, 4, 1] on 400 examples: linear, relu, linear, binary
+    // cross-entropy with logits. Its backward made 26 allocations before the walk reserved
+    // its lists (they grew from one element) and the sums kept their axes in a Shape. What is
+    // left, 18: the gradients' nodes and data (dW, dA and db of the layers, dZ[2]; relu's dZ[1]
+    // reuses G), the seed's, and the walk's lists.
+    Tensor<double> W1(ramp(4, 2, 0.05), true), b1(ramp(4, 1, 0.01), true);
+    Tensor<double> W2(ramp(1, 4, 0.05), true), b2(ramp(1, 1, 0.01), true);
+    const Tensor<double> X(ramp(2, 400, 0.1));
+    Array<double> y = ramp(1, 400, 1.0);
+    for (double& v : y)
+        v = v > 0 ? 1.0 : 0.0;
+    const Tensor<double> Y(y);
+    for (int step = 0; step < 3; ++step) { // the first step also sizes the tape
+        const Tensor<double> J =
+            binary_cross_entropy_with_logits(linear(W2, relu(linear(W1, X, b1)), b2), Y);
+        const long backward = allocations_of([&] { J.backward(); });
+        CAPTURE(step);
+        CAPTURE(backward);
+        CHECK(backward <= 18);
+        CHECK(backward > 0);
+        for (Tensor<double>* p : {&W1, &b1, &W2, &b2}) {
+            CHECK(p->grad().size() == p->size());
+            p->zero_grad();
+        }
+    }
+}
