@@ -4,6 +4,7 @@
 
 #include "cli/train.hpp"
 #include "autograd/kernels/blas_info.hpp"
+#include "autograd/kernels/vector_width.hpp"
 #include "checkpoint/checkpoint.hpp"
 
 #include "cli/commands.hpp"
@@ -153,6 +154,7 @@ TrainRun<T> train_network(const TrainSettings& s) {
                 sizeof(T) == 4 ? "float32" : "float64",
                 std::string(nn::to_string(s.net.init)).c_str(), s.net.seed);
     std::printf("  blas      %s\n", kernels::describe(kernels::blas_info()).c_str());
+    std::printf("  loops     %s\n", kernels::describe_vector_width().c_str());
     char decay[64] = "";
     if (s.decay != 1)
         std::snprintf(decay, sizeof decay, ", x%g per epoch", s.decay);

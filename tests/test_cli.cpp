@@ -3,6 +3,7 @@
 //
 // The binary is found in XGRAD_BUILD_DIR (set by ctest) or next to this test's executable.
 #include "autograd/autograd.hpp"
+#include "autograd/kernels/vector_width.hpp"
 #include "cli/common.hpp"
 #include "io/npy.hpp"
 
@@ -244,6 +245,8 @@ TEST_CASE("xgrad train on the planar data reports train and test accuracy") {
     // Which gemm it runs: the library, its kernels and threads (ctest sets one thread).
     CHECK(contains(r.out, "  blas      OpenBLAS "));
     CHECK(contains(r.out, " kernels, 1 thread"));
+    // And how wide the optimisers' loops run.
+    CHECK(contains(r.out, "  loops     " + kernels::describe_vector_width() + "\n"));
     CHECK(contains(r.err, "epoch 300/300"));
     CHECK_FALSE(contains(r.err, "\r"));
     CHECK_FALSE(contains(r.err, "epoch 150/300"));

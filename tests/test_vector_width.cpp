@@ -110,6 +110,15 @@ TEST_CASE("vector_width is the CPU's widest, capped by XGRAD_VECTOR_WIDTH") {
     } else {
         CHECK(kernels::vector_width() == widest);
     }
+    // The header line says which width runs, and names the variable when it caps the CPU's.
+    const std::string line = kernels::describe_vector_width();
+    CAPTURE(line);
+    CHECK(line.rfind(std::string(kernels::name(kernels::vector_width())) + " (", 0) == 0);
+    if (kernels::vector_width() == widest)
+        CHECK(line.find("this CPU's widest") != std::string::npos);
+    else
+        CHECK(line.find(std::string("XGRAD_VECTOR_WIDTH=") + cap + "; this CPU runs " +
+                        std::string(kernels::name(widest))) != std::string::npos);
 #if defined(__x86_64__)
     CHECK(kernels::supported_vector_widths().size() >= 1);
     // __builtin_cpu_supports agrees with the widths listed.

@@ -51,4 +51,12 @@ VectorWidth vector_width() {
     return chosen;
 }
 
+std::string describe_vector_width() {
+    const std::string chosen(name(vector_width()));
+    const std::string widest(name(supported_vector_widths().back()));
+    if (chosen == widest)
+        return chosen + " (this CPU's widest)";
+    return chosen + " (XGRAD_VECTOR_WIDTH=" + chosen + "; this CPU runs " + widest + ")";
+}
+
 } // namespace xgrad::kernels

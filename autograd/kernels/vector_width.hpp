@@ -6,6 +6,7 @@
 // (at_width below); none contracts a * b + c into a fused multiply-add (their files are built
 // with -ffp-contract=off), so every width gives the same bits, on every x86-64 CPU.
 
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -26,6 +27,10 @@ std::vector<VectorWidth> supported_vector_widths();
 /// The widest this CPU runs, or XGRAD_VECTOR_WIDTH's width when that is narrower (to compare
 /// with a baseline build, or to rule the wide loops out). Read once, on the first call.
 VectorWidth vector_width();
+
+/// One line for a program's header: "avx512 (this CPU's widest)", or, when XGRAD_VECTOR_WIDTH
+/// caps it, "baseline (XGRAD_VECTOR_WIDTH=baseline; this CPU runs avx512)".
+std::string describe_vector_width();
 
 #if defined(__x86_64__) && defined(__GNUC__)
 namespace detail {
