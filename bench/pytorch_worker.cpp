@@ -3,7 +3,9 @@
 // line it reads, times it itself and answers with its figures. So PyTorch's epochs fall in the
 // same minutes of the machine's load as the others', which a separate run before or after
 // cannot give. Each side lets its BLAS threads go idle (0.25 s) before the other runs: spinning
-// OpenBLAS workers of one process would otherwise take a core from the other.
+// OpenBLAS workers of one process would otherwise take a core from the other. A worker that
+// does not answer within XGRAD_BENCH_WORKER_TIMEOUT seconds (default 900) is stopped, and the
+// bench fails saying so, rather than wait for ever.
 #include "minibatch.hpp"
 
 #include "io/npy.hpp"
@@ -15,6 +17,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
+#include <poll.h>
 #include <spawn.h>
 #include <sstream>
 #include <sys/wait.h>
@@ -66,10 +69,12 @@ public:
         if (spawned != 0)
             fail("cannot run " + python + ": " + std::strerror(spawned));
         m_to = fdopen(to_child[1], "w");
-        m_from = fdopen(from_child[0], "r");
-        if (!m_to || !m_from)
+        m_from = from_child[0];
+        if (!m_to)
             fail(std::string("fdopen: ") + std::strerror(errno));
         m_command = python + " " + script + " --serve-fashion10 " + dtype + " --limit " + limit;
+        if (const char* seconds = std::getenv("XGRAD_BENCH_WORKER_TIMEOUT"); seconds && *seconds)
+            m_timeout_ms = static_cast<int>(std::strtod(seconds, nullptr) * 1000);
     }
 
     ~PytorchWorker() override {
@@ -77,8 +82,8 @@ public:
             std::fputs("quit\n", m_to);
             std::fclose(m_to);
         }
-        if (m_from)
-            std::fclose(m_from);
+        if (m_from >= 0)
+            close(m_from);
         if (m_pid > 0) {
             int status = 0;
             waitpid(m_pid, &status, 0);
@@ -149,14 +154,33 @@ private:
         if (!command.empty() &&
             (std::fprintf(m_to, "%s\n", command.c_str()) < 0 || std::fflush(m_to) != 0))
             fail("'" + m_command + "' stopped reading (it printed its error above)");
-        char line[512];
-        if (!std::fgets(line, sizeof line, m_from))
-            fail("'" + m_command + "' ended " +
-                 (command.empty() ? std::string("before it was ready")
-                                  : "before answering '" + command + "'") +
-                 " (its error is above)");
-        std::string text(line);
-        while (!text.empty() && (text.back() == '\n' || text.back() == '\r'))
+        const std::string what =
+            command.empty() ? std::string("'ready'") : "answer to '" + command + "'";
+        std::size_t end;
+        while ((end = m_received.find('\n')) == std::string::npos) {
+            pollfd ready{m_from, POLLIN, 0};
+            const int polled = poll(&ready, 1, m_timeout_ms);
+            if (polled < 0 && errno == EINTR)
+                continue;
+            if (polled < 0)
+                fail(std::string("poll: ") + std::strerror(errno));
+            if (polled == 0) {
+                kill(m_pid, SIGKILL);
+                fail("'" + m_command + "' sent no " + what + " within " +
+                     std::to_string(m_timeout_ms / 1000) +
+                     " s (XGRAD_BENCH_WORKER_TIMEOUT); stopped it");
+            }
+            char chunk[512];
+            const ssize_t got = read(m_from, chunk, sizeof chunk);
+            if (got < 0 && errno == EINTR)
+                continue;
+            if (got <= 0)
+                fail("'" + m_command + "' ended before its " + what + " (its error is above)");
+            m_received.append(chunk, std::size_t(got));
+        }
+        std::string text = m_received.substr(0, end);
+        m_received.erase(0, end + 1);
+        while (!text.empty() && text.back() == '\r')
             text.pop_back();
         return text;
     }
@@ -169,7 +193,9 @@ private:
     pid_t m_pid = -1;
     void (*m_sigpipe)(int) = SIG_DFL;
     FILE* m_to = nullptr;
-    FILE* m_from = nullptr;
+    int m_from = -1;                // the worker's stdout
+    mutable std::string m_received; // what it sent past the last line read
+    int m_timeout_ms = 900 * 1000;  // XGRAD_BENCH_WORKER_TIMEOUT
     std::string m_command;
     WorkerTimes m_times;
     double m_cost = NAN;
