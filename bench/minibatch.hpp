@@ -58,8 +58,9 @@ public:
     virtual std::optional<WorkerTimes> worker_times() const { return std::nullopt; }
 };
 
+/// `split`: the "floor omp" column (minibatch_floor.cpp).
 template <class T>
-std::unique_ptr<EpochColumn> make_epoch_floor(const EpochProblem<T>& p);
+std::unique_ptr<EpochColumn> make_epoch_floor(const EpochProblem<T>& p, bool split = false);
 template <class T>
 std::unique_ptr<EpochColumn> make_epoch_xgrad(const EpochProblem<T>& p);
 template <class T>

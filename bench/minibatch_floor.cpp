@@ -5,6 +5,12 @@
 // transpose; every buffer is allocated once; softmax cross-entropy and dZ[L] in one pass; the
 // ReLU mask applied in place; Adam in one loop per parameter, the engine's kernel (its loop at
 // this CPU's vector width, autograd/kernels/vector_width.hpp), as the BLAS calls are the same.
+//
+// "floor omp" is the same epoch with the loops over large arrays (Adam's, the ReLU masks)
+// split among OpenMP's threads, as PyTorch splits its elementwise loops: only arrays of more
+// than 32,768 elements (PyTorch's at::internal::GRAIN_SIZE), in chunks of one per thread.
+// Each element is computed as before, so the parameters are the floor's bit for bit. It
+// measures whether splitting those loops pays on top of OpenBLAS's own threads (issue 13).
 #include "minibatch.hpp"
 
 #include "autograd/kernels/optim.hpp"
@@ -12,6 +18,9 @@
 #include <algorithm>
 #include <cblas.h>
 #include <cmath>
+#ifdef XGRAD_BENCH_OPENMP
+#include <omp.h>
+#endif
 
 namespace xgrad::bench {
 
@@ -26,10 +35,33 @@ inline void gemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int m, int n, int k, co
     cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, 1.0f, a, lda, b, ldb, beta, c, n);
 }
 
+// f(begin, end) over [0, n): in chunks, one per OpenMP thread, when `split` and n is above
+// PyTorch's grain; in this thread otherwise.
+template <class F>
+void for_range(bool split, std::size_t n, F f) {
+#ifdef XGRAD_BENCH_OPENMP
+    constexpr std::size_t grain = 32768;
+    if (split && n > grain && omp_get_max_threads() > 1 && !omp_in_parallel()) {
+#pragma omp parallel
+        {
+            const std::size_t threads = std::size_t(omp_get_num_threads());
+            const std::size_t chunk = (n + threads - 1) / threads;
+            const std::size_t begin = std::min(n, std::size_t(omp_get_thread_num()) * chunk);
+            const std::size_t end = std::min(n, begin + chunk);
+            if (begin < end)
+                f(begin, end);
+        }
+        return;
+    }
+#endif
+    (void)split;
+    f(std::size_t(0), n);
+}
+
 template <class T>
 class EpochFloor final : public EpochColumn {
 public:
-    explicit EpochFloor(const EpochProblem<T>& p) : m_p(p) {}
+    EpochFloor(const EpochProblem<T>& p, bool split) : m_p(p), m_split(split) {}
 
     void init() override {
         const std::size_t L = m_p.L(), n_x = m_p.layers[0], m = m_p.m, B = m_p.batch;
@@ -111,8 +143,10 @@ private:
             gemm(CblasNoTrans, CblasNoTrans, n(l), m, n(l - 1), m_W[l].data(), n(l - 1), A_prev(l),
                  m, T(1), Z);
             if (l < L)
-                for (std::size_t i = 0, size = std::size_t(n(l)) * batch; i < size; ++i)
-                    Z[i] = Z[i] > T(0) ? Z[i] : T(0);
+                for_range(m_split, std::size_t(n(l)) * batch, [Z](std::size_t i0, std::size_t i1) {
+                    for (std::size_t i = i0; i < i1; ++i)
+                        Z[i] = Z[i] > T(0) ? Z[i] : T(0);
+                });
         }
         // J = -1/m sum Y log softmax(Z[L]); dZ[L] = (softmax(Z[L]) - Y) / m, one pass per row
         const std::size_t k = m_p.layers[L];
@@ -161,8 +195,11 @@ private:
                 gemm(CblasTrans, CblasNoTrans, n(l - 1), m, n(l), m_W[l].data(), n(l - 1), dZl, m,
                      T(0), dZp);
                 const T* Ap = m_Z[l - 1].data(); // relu(Z[l-1]): > 0 exactly where Z[l-1] is
-                for (std::size_t i = 0, size = std::size_t(n(l - 1)) * batch; i < size; ++i)
-                    dZp[i] = Ap[i] > T(0) ? dZp[i] : T(0);
+                for_range(m_split, std::size_t(n(l - 1)) * batch,
+                          [dZp, Ap](std::size_t i0, std::size_t i1) {
+                              for (std::size_t i = i0; i < i1; ++i)
+                                  dZp[i] = Ap[i] > T(0) ? dZp[i] : T(0);
+                          });
             }
         }
         // Adam
@@ -177,11 +214,15 @@ private:
         }
     }
 
-    static void adam(T* w, const T* g, T* v, T* s, std::size_t size, T alpha, T c1, T c2) {
-        kernels::adam_update(w, g, v, s, size, alpha, T(0.9), T(0.999), T(1e-8), c1, c2);
+    void adam(T* w, const T* g, T* v, T* s, std::size_t size, T alpha, T c1, T c2) const {
+        for_range(m_split, size, [=](std::size_t i0, std::size_t i1) {
+            kernels::adam_update(w + i0, g + i0, v + i0, s + i0, i1 - i0, alpha, T(0.9), T(0.999),
+                                 T(1e-8), c1, c2);
+        });
     }
 
     const EpochProblem<T>& m_p;
+    bool m_split; // floor omp
     std::vector<T> m_XT, m_A0, m_Y, m_column;
     std::vector<std::vector<T>> m_W, m_b, m_Z, m_dZ, m_dW, m_db, m_vW, m_sW, m_vb, m_sb;
     long m_t = 0;
@@ -191,10 +232,10 @@ private:
 } // namespace
 
 template <class T>
-std::unique_ptr<EpochColumn> make_epoch_floor(const EpochProblem<T>& p) {
-    return std::make_unique<EpochFloor<T>>(p);
+std::unique_ptr<EpochColumn> make_epoch_floor(const EpochProblem<T>& p, bool split) {
+    return std::make_unique<EpochFloor<T>>(p, split);
 }
-template std::unique_ptr<EpochColumn> make_epoch_floor(const EpochProblem<float>&);
-template std::unique_ptr<EpochColumn> make_epoch_floor(const EpochProblem<double>&);
+template std::unique_ptr<EpochColumn> make_epoch_floor(const EpochProblem<float>&, bool);
+template std::unique_ptr<EpochColumn> make_epoch_floor(const EpochProblem<double>&, bool);
 
 } // namespace xgrad::bench

@@ -84,6 +84,8 @@ struct Options {
     std::size_t epochs = 5; // fashion10: epoch 1 checks the columns agree, the rest are timed
     std::size_t limit = 0;  // fashion10: the first `limit` training examples (0: all 60,000)
     std::string python;     // fashion10: the python3 that runs PyTorch's column (bench.py)
+    bool floor_omp = false; // fashion10: add the "floor omp" column (not by default: libgomp's
+                            // spinning threads slow whichever column runs after it)
 };
 
 struct Row {
@@ -263,13 +265,25 @@ std::vector<Row> run_epochs(const Options& options) {
     const EpochProblem<T> check = make_epoch_problem<T>(std::min<std::size_t>(problem.m, 416), 2);
     using EpochFactory = std::function<std::unique_ptr<EpochColumn>(const EpochProblem<T>&)>;
     std::vector<std::pair<std::string, EpochFactory>> factories = {
-        {"floor", [](const EpochProblem<T>& p) { return make_epoch_floor(p); }},
-        {"xgrad", [](const EpochProblem<T>& p) { return make_epoch_xgrad(p); }},
-        {"xgrad nn", [](const EpochProblem<T>& p) { return make_epoch_nn(p); }},
-#ifdef XGRAD_BENCH_TORCH
-        {"libtorch", [](const EpochProblem<T>& p) { return make_epoch_torch(p); }},
+        {"floor", [](const EpochProblem<T>& p) { return make_epoch_floor(p); }}};
+#ifdef XGRAD_BENCH_OPENMP
+    if (options.floor_omp)
+        factories.emplace_back("floor omp",
+                               [](const EpochProblem<T>& p) { return make_epoch_floor(p, true); });
+#else
+    if (options.floor_omp) {
+        std::fprintf(stderr, "--floor-omp: this xgrad_bench was built without OpenMP\n");
+        std::exit(2);
+    }
 #endif
-    };
+    for (auto& factory : std::vector<std::pair<std::string, EpochFactory>>{
+             {"xgrad", [](const EpochProblem<T>& p) { return make_epoch_xgrad(p); }},
+             {"xgrad nn", [](const EpochProblem<T>& p) { return make_epoch_nn(p); }},
+#ifdef XGRAD_BENCH_TORCH
+             {"libtorch", [](const EpochProblem<T>& p) { return make_epoch_torch(p); }},
+#endif
+         })
+        factories.push_back(std::move(factory));
     if (!options.python.empty())
         factories.emplace_back("pytorch", [&](const EpochProblem<T>& p) {
             return make_epoch_pytorch(options.python, p.layers, dtype, p.m);
@@ -453,13 +467,16 @@ int main(int argc, char** argv) {
             options.epochs = std::size_t(std::max(2, std::atoi(value().c_str())));
         else if (arg == "--limit")
             options.limit = std::size_t(std::max(0L, std::atol(value().c_str())));
+        else if (arg == "--floor-omp")
+            options.floor_omp = true;
         else {
             std::fprintf(
                 stderr,
                 "usage: xgrad_bench [--config tiny|course|medium|large|fashion10] [--seconds S "
                 "per column] [--rounds R] [--steps N per round] [--flat-steps N] [--extra "
-                "python.tsv] [--column floor|xgrad|'xgrad nn'|libtorch|pytorch] [--epochs E "
-                "(fashion10, default 5)] [--limit m (fashion10)] [--python PYTHON3 (fashion10's "
+                "python.tsv] [--column floor|'floor omp'|xgrad|'xgrad nn'|libtorch|pytorch] "
+                "[--epochs E (fashion10, default 5)] [--limit m (fashion10)] [--floor-omp "
+                "(fashion10: add the floor with OpenMP loops)] [--python PYTHON3 (fashion10's "
                 "PyTorch column)]\n");
             return arg == "--help" ? 0 : 2;
         }
