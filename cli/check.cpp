@@ -274,7 +274,7 @@ int run_check(const Flags& flags) {
         }
         X = io::load_npy<double>(flags.text("X"));
         nn::check_not_rank1(X, "(n_x, m), one column per example", false, "X", flags.text("X"));
-        nn::check_finite(X, "X", flags.text("X"));
+        // (NaN and Inf in X: check_examples below, once.)
         if (X.dimension() != 2 || X.shape()[0] != model->layer_dims().front())
             throw io::FileError(flags.text("X"), "X has shape " + xgrad::to_string(X.shape()) +
                                                      " but W1 expects (" +
