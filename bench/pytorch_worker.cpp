@@ -10,8 +10,11 @@
 
 #include "io/npy.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <climits>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -43,6 +46,14 @@ public:
         // A worker that died must give our error message, not end this process on SIGPIPE
         // (restored when the worker goes, for a bench piped into head).
         m_sigpipe = std::signal(SIGPIPE, SIG_IGN);
+        if (const char* text = std::getenv("XGRAD_BENCH_WORKER_TIMEOUT"); text && *text) {
+            char* end = nullptr;
+            const double seconds = std::strtod(text, &end);
+            if (*end || !(seconds > 0) || !std::isfinite(seconds))
+                fail(std::string("XGRAD_BENCH_WORKER_TIMEOUT=") + text +
+                     ": expected a number of seconds above 0");
+            m_timeout_s = seconds;
+        }
         // Close-on-exec: the worker gets them only as its stdin and stdout (dup2 clears it).
         int to_child[2], from_child[2];
         if (pipe2(to_child, O_CLOEXEC) != 0 || pipe2(from_child, O_CLOEXEC) != 0)
@@ -73,8 +84,6 @@ public:
         if (!m_to)
             fail(std::string("fdopen: ") + std::strerror(errno));
         m_command = python + " " + script + " --serve-fashion10 " + dtype + " --limit " + limit;
-        if (const char* seconds = std::getenv("XGRAD_BENCH_WORKER_TIMEOUT"); seconds && *seconds)
-            m_timeout_ms = static_cast<int>(std::strtod(seconds, nullptr) * 1000);
     }
 
     ~PytorchWorker() override {
@@ -84,9 +93,13 @@ public:
         }
         if (m_from >= 0)
             close(m_from);
-        if (m_pid > 0) {
+        if (m_pid > 0) { // told to quit; stopped if it has not within 10 s
             int status = 0;
-            waitpid(m_pid, &status, 0);
+            for (int tries = 0; waitpid(m_pid, &status, WNOHANG) == 0; ++tries) {
+                if (tries == 1000)
+                    kill(m_pid, SIGKILL);
+                std::this_thread::sleep_for(std::chrono::milliseconds(10));
+            }
         }
         std::signal(SIGPIPE, m_sigpipe);
     }
@@ -156,18 +169,27 @@ private:
             fail("'" + m_command + "' stopped reading (it printed its error above)");
         const std::string what =
             command.empty() ? std::string("'ready'") : "answer to '" + command + "'";
+        using Clock = std::chrono::steady_clock;
+        const auto deadline =
+            Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                               std::chrono::duration<double>(std::min(m_timeout_s, 1e9)));
         std::size_t end;
         while ((end = m_received.find('\n')) == std::string::npos) {
+            const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
             pollfd ready{m_from, POLLIN, 0};
-            const int polled = poll(&ready, 1, m_timeout_ms);
+            const int polled =
+                left.count() <= 0
+                    ? 0
+                    : poll(&ready, 1, static_cast<int>(std::min<long long>(left.count(), INT_MAX)));
             if (polled < 0 && errno == EINTR)
                 continue;
             if (polled < 0)
                 fail(std::string("poll: ") + std::strerror(errno));
             if (polled == 0) {
                 kill(m_pid, SIGKILL);
-                fail("'" + m_command + "' sent no " + what + " within " +
-                     std::to_string(m_timeout_ms / 1000) +
+                char seconds[32];
+                std::snprintf(seconds, sizeof seconds, "%g", m_timeout_s);
+                fail("'" + m_command + "' sent no " + what + " within " + seconds +
                      " s (XGRAD_BENCH_WORKER_TIMEOUT); stopped it");
             }
             char chunk[512];
@@ -195,7 +217,7 @@ private:
     FILE* m_to = nullptr;
     int m_from = -1;                // the worker's stdout
     mutable std::string m_received; // what it sent past the last line read
-    int m_timeout_ms = 900 * 1000;  // XGRAD_BENCH_WORKER_TIMEOUT
+    double m_timeout_s = 900;       // XGRAD_BENCH_WORKER_TIMEOUT
     std::string m_command;
     WorkerTimes m_times;
     double m_cost = NAN;
