@@ -6,11 +6,12 @@
 // ReLU mask applied in place; Adam in one loop per parameter, the engine's kernel (its loop at
 // this CPU's vector width, autograd/kernels/vector_width.hpp), as the BLAS calls are the same.
 //
-// "floor omp" is the same epoch with the loops over large arrays (Adam's, the ReLU masks)
-// split among OpenMP's threads, as PyTorch splits its elementwise loops: only arrays of more
-// than 32,768 elements (PyTorch's at::internal::GRAIN_SIZE), in chunks of one per thread.
-// Each element is computed as before, so the parameters are the floor's bit for bit. It
-// measures whether splitting those loops pays on top of OpenBLAS's own threads (issue 13).
+// "floor omp" is the same epoch with its loops over large arrays (Adam's, the ReLU masks) split
+// among OpenMP's threads, as PyTorch splits its elementwise loops: only arrays of more than
+// 32,768 elements (PyTorch's at::internal::GRAIN_SIZE), in chunks of one per thread. On
+// fashion10 that is Adam's update of W[1]; the masks, 256 x 128, are at the grain, not above.
+// Each element is computed as before, so the parameters are the floor's bit for bit (the bench
+// checks it). It measures whether splitting pays on top of OpenBLAS's own threads (issue 13).
 #include "minibatch.hpp"
 
 #include "autograd/kernels/optim.hpp"

@@ -22,7 +22,7 @@ FASHION_DIR = "/usr/share/datasets/fashion-mnist"
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--dtype", choices=["float32", "float64"], default="float32")
-    parser.add_argument("--epochs", type=int, default=5)
+    parser.add_argument("--epochs", type=lambda s: max(1, int(s)), default=5)
     parser.add_argument("--threads", type=int, default=1)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
