@@ -87,8 +87,7 @@ struct Options {
     std::size_t epochs = 5; // fashion10: epoch 1 checks the columns agree, the rest are timed
     std::size_t limit = 0;  // fashion10: the first `limit` training examples (0: all 60,000)
     std::string python;     // fashion10: the python3 that runs PyTorch's column (bench.py)
-    bool floor_omp = false; // fashion10: add the "floor omp" column (not by default: libgomp's
-                            // spinning threads slow whichever column runs after it)
+    bool floor_omp = false; // fashion10: add the "floor omp" column (bench/README.md, "Two cores")
 };
 
 struct Row {
@@ -268,20 +267,18 @@ std::vector<Row> run_epochs(const Options& options) {
     const EpochProblem<T> check = make_epoch_problem<T>(std::min<std::size_t>(problem.m, 416), 2);
     using EpochFactory = std::function<std::unique_ptr<EpochColumn>(const EpochProblem<T>&)>;
     std::vector<std::pair<std::string, EpochFactory>> factories = {
-        {"floor", [](const EpochProblem<T>& p) { return make_epoch_floor(p); }}};
+        {"floor", [](const EpochProblem<T>& p) { return make_epoch_floor(p); }},
+        {"xgrad", [](const EpochProblem<T>& p) { return make_epoch_xgrad(p); }},
+        {"xgrad nn", [](const EpochProblem<T>& p) { return make_epoch_nn(p); }},
+#ifdef XGRAD_BENCH_TORCH
+        {"libtorch", [](const EpochProblem<T>& p) { return make_epoch_torch(p); }},
+#endif
+    };
 #ifdef XGRAD_BENCH_OPENMP
     if (options.floor_omp)
         factories.emplace_back("floor omp",
                                [](const EpochProblem<T>& p) { return make_epoch_floor(p, true); });
 #endif
-    for (auto& factory : std::vector<std::pair<std::string, EpochFactory>>{
-             {"xgrad", [](const EpochProblem<T>& p) { return make_epoch_xgrad(p); }},
-             {"xgrad nn", [](const EpochProblem<T>& p) { return make_epoch_nn(p); }},
-#ifdef XGRAD_BENCH_TORCH
-             {"libtorch", [](const EpochProblem<T>& p) { return make_epoch_torch(p); }},
-#endif
-         })
-        factories.push_back(std::move(factory));
     if (!options.python.empty())
         factories.emplace_back("pytorch", [&](const EpochProblem<T>& p) {
             return make_epoch_pytorch(options.python, p.layers, dtype, p.m);
@@ -303,12 +300,13 @@ std::vector<Row> run_epochs(const Options& options) {
         }
         const double diff = max_difference(c->parameters(), floor_parameters);
         // Split into chunks, every element is computed as before: the floor's bits exactly.
-        if (!(diff <= (name == "floor omp" ? 0.0 : tolerance))) {
+        const double allowed = name == "floor omp" ? 0.0 : tolerance;
+        if (!(diff <= allowed)) {
             std::fprintf(stderr,
                          "fashion10 %s: %s's parameters after 2 epochs of %zu examples differ "
                          "from the floor's by %g (tolerance %g): the columns do not compute the "
                          "same epochs\n",
-                         dtype, name.c_str(), check.m, diff, tolerance);
+                         dtype, name.c_str(), check.m, diff, allowed);
             std::exit(1);
         }
     }
