@@ -31,7 +31,7 @@ void release_unkept_value(TensorImpl<T>& impl) {
         return;
     impl.released_shape = impl.value.shape();
     kernels::give_buffer_to_cache(impl.value); // the next op result of its size takes it
-    impl.value = Array<T>();
+    impl.value = Array<T>::from_shape({0});    // not Array<T>(): its one 0-d element is allocated
     impl.value_released = true;
 }
 template void release_unkept_value(TensorImpl<float>&);
