@@ -1,6 +1,7 @@
 #include "plot/render.hpp"
 
 #include "io/file_error.hpp"
+#include "io/npy.hpp"
 
 #include <cerrno>
 #include <cstdio>
@@ -69,9 +70,14 @@ std::string find_rsvg_convert() {
     return "";
 }
 
+bool has_plot_extension(const std::string& path) {
+    const std::string ext = extension(path);
+    return ext == ".svg" || ext == ".png";
+}
+
 void check_plot_path(const std::string& path) {
     const std::string ext = extension(path);
-    if (ext != ".svg" && ext != ".png")
+    if (!has_plot_extension(path))
         throw io::FileError(path, "a plot is written as .svg or .png, not '" + ext + "'");
     std::error_code ec;
     if (fs::is_directory(path, ec))
@@ -127,10 +133,15 @@ void write_png(const std::string& path, const std::string& svg) {
                                            : std::string(" (killed by a signal)")) +
                                       (text.empty() ? "" : ": " + text));
     }
-    // Into place at once, as write_svg does: a reader never sees half a PNG.
-    if (std::rename(output.path.c_str(), path.c_str()) != 0)
-        throw io::FileError(path, std::string("cannot rename the PNG into place: ") +
-                                      std::strerror(errno));
+    // Into place at once, as write_svg does: a reader never sees half a PNG. Written anew
+    // rather than renamed: mkstemp made rsvg-convert's file 0600, and the plot gets what
+    // any new file gets (the umask's), as the SVG does.
+    std::ifstream png(output.path, std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(png)),
+                            std::istreambuf_iterator<char>());
+    if (!png && !png.eof())
+        throw io::FileError(output.path, "cannot read the PNG rsvg-convert wrote");
+    io::write_file_atomic(path, bytes);
 }
 
 void write_plot(const std::string& path, const std::vector<Chart>& charts,

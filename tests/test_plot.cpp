@@ -20,6 +20,7 @@
 #include <regex>
 #include <sstream>
 #include <string>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <vector>
 
@@ -394,6 +395,12 @@ TEST_CASE("a .png path gets a PNG drawn by rsvg-convert, or an error naming what
     CHECK(be32(0) == 960);
     CHECK(be32(4) == 386);
     in.close();
+    // Readable as any new file is (the umask's mode), not 0600 as mkstemp's temporary was.
+    const mode_t mask = ::umask(0);
+    ::umask(mask);
+    struct stat info {};
+    REQUIRE(::stat(png.c_str(), &info) == 0);
+    CHECK((info.st_mode & 0777) == (0666 & ~mask));
     fs::remove(png);
     const std::string svg = temp_path("curves.svg");
     write_training_plot(svg, h, "run"); // .svg stays SVG
