@@ -14,6 +14,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <limits>
 
@@ -318,8 +319,14 @@ TrainSettings train_settings(const Flags& flags) {
     s.every = flags.given("every") ? std::size_t(flags.integer("every", 1, 100000000)) : 0;
     s.checkpoint = flags.text("checkpoint");
     s.plot = flags.text("plot");
-    if (!s.plot.empty())
-        plot::check_plot_path(s.plot); // now, not after the whole run
+    if (!s.plot.empty()) {
+        // A name the plot cannot take is a mistake on the command line (exit 2); a missing
+        // or read-only directory is the file system's (exit 1). Both now, not after the run.
+        if (!plot::has_plot_extension(s.plot))
+            throw UsageError("--plot " + s.plot + ": a plot is written as .svg or .png, not '" +
+                             std::filesystem::path(s.plot).extension().string() + "'");
+        plot::check_plot_path(s.plot);
+    }
     s.parallel = parallel_settings(flags);
 
     std::string dtype = s.net.dtype;
