@@ -106,6 +106,26 @@ TEST_CASE("xgrad help lists the commands and exits 0") {
     CHECK(contains(sub.out, "--epochs"));
 }
 
+TEST_CASE("xgrad demo, the README's main job: trains, checks three ways, catches the bug, "
+          "writes the graph") {
+    const fs::path out = scratch().dir / "demo";
+    const Run r = run_xgrad("demo --out '" + out.string() + "'");
+    REQUIRE(r.exit_code == 0);
+    for (const char* heading :
+         {"== 1. xgrad train", "== 2. xgrad train --data fashion-binary", "== 3. xgrad check",
+          "== 4. xgrad check --planted-bug", "== 5. xgrad graph"})
+        CHECK(contains(r.out, heading));
+    CHECK(contains(r.out, "every tensor agrees"));
+    CHECK(contains(r.out, "failing: dW2 db1"));
+    CHECK(contains(r.out, "caught: exactly the two tensors the planted bug changes"));
+    for (const char* file : {"graph.txt", "graph.dot", "graph.json", "graph.svg"}) {
+        CAPTURE(file);
+        CHECK(fs::file_size(out / file) > 100);
+    }
+    CHECK(read_text(out / "graph.json").front() == '{');
+    CHECK(contains(read_text(out / "graph.svg"), "</svg>"));
+}
+
 TEST_CASE("a bad command line exits 2 with the reason and one line on where to get help") {
     struct Case {
         const char* args;
