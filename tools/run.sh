@@ -10,16 +10,20 @@ cd "$(dirname "$0")/.."
 
 job=${1:-main}
 build=${XGRAD_BUILD_DIR:-build}
-packages=(cmake g++ make ccache xtensor-dev libxtensor-blas-dev libopenblas-dev doctest-dev
-          zlib1g-dev dataset-fashion-mnist graphviz librsvg2-bin nlohmann-json3-dev
-          python3 python3-numpy python3-sklearn python3-torch  # the tests' numpy/sklearn/PyTorch oracles
-          python3-dev pybind11-dev python3-pytest python3-nbconvert python3-ipykernel   # python/
-          libopenmpi-dev openmpi-bin)                          # nn/distributed/
+# What the program needs (main installs only these), then what the tests, the Python module
+# and data-parallel training add (test, python and deps install them all).
+core_packages=(cmake g++ make ccache xtensor-dev libxtensor-blas-dev libopenblas-dev doctest-dev
+               zlib1g-dev dataset-fashion-mnist graphviz librsvg2-bin nlohmann-json3-dev)
+optional_packages=(python3 python3-numpy python3-sklearn python3-torch # the tests' oracles
+                   python3-dev pybind11-dev python3-pytest python3-nbconvert python3-ipykernel # python/
+                   libopenmpi-dev openmpi-bin)                         # nn/distributed/
 
+# install_packages [core]: the core packages, or all of them; XGRAD_EXTRA_PACKAGES too.
 install_packages() {
-    local missing=() extra=()
+    local missing=() extra=() wanted=("${core_packages[@]}")
+    [ "${1:-all}" = core ] || wanted+=("${optional_packages[@]}")
     read -r -a extra <<<"${XGRAD_EXTRA_PACKAGES:-}"
-    for p in "${packages[@]}" "${extra[@]}"; do
+    for p in "${wanted[@]}" "${extra[@]}"; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
     done
     [ ${#missing[@]} -eq 0 ] && return
@@ -42,7 +46,7 @@ build() {
 
 case "$job" in
     main)
-        install_packages
+        install_packages core
         build xgrad_cli # only the program: the tests, examples and benchmarks wait for `test`
         "$build/xgrad" demo
         ;;
