@@ -10,25 +10,16 @@
 //             dZ[l-1] = (W[l]^T dZ[l]) * (Z[l-1] > 0)
 //   update    W[l] -= lr dW[l], b[l] -= lr db[l]   (the engine's loop, at this CPU's vector width)
 #include "bench.hpp"
+#include "floor_layers.hpp"
 
 #include "autograd/kernels/optim.hpp"
 
 #include <algorithm>
-#include <cblas.h>
 #include <cmath>
 
 namespace xgrad::bench {
 
 namespace {
-
-inline void gemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int m, int n, int k, const double* a,
-                 int lda, const double* b, int ldb, double beta, double* c) {
-    cblas_dgemm(CblasRowMajor, ta, tb, m, n, k, 1.0, a, lda, b, ldb, beta, c, n);
-}
-inline void gemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int m, int n, int k, const float* a,
-                 int lda, const float* b, int ldb, float beta, float* c) {
-    cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, 1.0f, a, lda, b, ldb, beta, c, n);
-}
 
 template <class T>
 class FloorColumn final : public Column {
@@ -68,10 +59,7 @@ public:
         // forward
         for (std::size_t l = 1; l <= L; ++l) {
             T* Z = m_Z[l].data();
-            for (int i = 0; i < n(l); ++i)
-                std::fill_n(Z + std::size_t(i) * m, m, m_b[l][i]);
-            gemm(CblasNoTrans, CblasNoTrans, n(l), m, n(l - 1), m_W[l].data(), n(l - 1), A_prev(l),
-                 m, T(1), Z);
+            dense_forward(n(l), n(l - 1), m, m_W[l].data(), m_b[l].data(), A_prev(l), Z);
             if (l < L) {
                 T* A = m_A[l].data();
                 for (std::size_t i = 0, size = m_Z[l].size(); i < size; ++i)
@@ -95,20 +83,10 @@ public:
 
         // backward
         for (std::size_t l = L; l >= 1; --l) {
-            const T* dZl = m_dZ[l].data();
-            gemm(CblasNoTrans, CblasTrans, n(l), n(l - 1), m, dZl, m, A_prev(l), m, T(0),
-                 m_dW[l].data());
-            for (int i = 0; i < n(l); ++i) {
-                const T* row = dZl + std::size_t(i) * m;
-                T s = 0;
-                for (int j = 0; j < m; ++j)
-                    s += row[j];
-                m_db[l][i] = s;
-            }
+            T* dZp = l > 1 ? m_dZ[l - 1].data() : nullptr;
+            dense_backward(n(l), n(l - 1), m, m_dZ[l].data(), A_prev(l), m_W[l].data(),
+                           m_dW[l].data(), m_db[l].data(), dZp);
             if (l > 1) {
-                T* dZp = m_dZ[l - 1].data();
-                gemm(CblasTrans, CblasNoTrans, n(l - 1), m, n(l), m_W[l].data(), n(l - 1), dZl, m,
-                     T(0), dZp);
                 const T* Zp = m_Z[l - 1].data();
                 for (std::size_t i = 0, size = m_Z[l - 1].size(); i < size; ++i)
                     dZp[i] = Zp[i] > T(0) ? dZp[i] : T(0);

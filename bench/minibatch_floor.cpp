@@ -12,12 +12,12 @@
 // fashion10 that is Adam's update of W[1]; the masks, 256 x 128, are at the grain, not above.
 // Each element is computed as before, so the parameters are the floor's bit for bit (the bench
 // checks it). It measures whether splitting pays on top of OpenBLAS's own threads (issue 13).
+#include "floor_layers.hpp"
 #include "minibatch.hpp"
 
 #include "autograd/kernels/optim.hpp"
 
 #include <algorithm>
-#include <cblas.h>
 #include <cmath>
 #ifdef XGRAD_BENCH_OPENMP
 #include <omp.h>
@@ -26,15 +26,6 @@
 namespace xgrad::bench {
 
 namespace {
-
-inline void gemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int m, int n, int k, const double* a,
-                 int lda, const double* b, int ldb, double beta, double* c) {
-    cblas_dgemm(CblasRowMajor, ta, tb, m, n, k, 1.0, a, lda, b, ldb, beta, c, n);
-}
-inline void gemm(CBLAS_TRANSPOSE ta, CBLAS_TRANSPOSE tb, int m, int n, int k, const float* a,
-                 int lda, const float* b, int ldb, float beta, float* c) {
-    cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, 1.0f, a, lda, b, ldb, beta, c, n);
-}
 
 // f(begin, end) over [0, n): in chunks, one per OpenMP thread, when `split` and n is above
 // PyTorch's grain; in this thread otherwise.
@@ -139,10 +130,7 @@ private:
         // forward: Z[l] = W[l] A[l-1] + b[l]; A[l] = relu(Z[l]) in place
         for (std::size_t l = 1; l <= L; ++l) {
             T* Z = m_Z[l].data();
-            for (int i = 0; i < n(l); ++i)
-                std::fill_n(Z + std::size_t(i) * batch, batch, m_b[l][i]);
-            gemm(CblasNoTrans, CblasNoTrans, n(l), m, n(l - 1), m_W[l].data(), n(l - 1), A_prev(l),
-                 m, T(1), Z);
+            dense_forward(n(l), n(l - 1), m, m_W[l].data(), m_b[l].data(), A_prev(l), Z);
             if (l < L)
                 for_range(m_split, std::size_t(n(l)) * batch, [Z](std::size_t i0, std::size_t i1) {
                     for (std::size_t i = i0; i < i1; ++i)
@@ -181,20 +169,10 @@ private:
 
         // backward
         for (std::size_t l = L; l >= 1; --l) {
-            const T* dZl = m_dZ[l].data();
-            gemm(CblasNoTrans, CblasTrans, n(l), n(l - 1), m, dZl, m, A_prev(l), m, T(0),
-                 m_dW[l].data());
-            for (int i = 0; i < n(l); ++i) {
-                const T* row = dZl + std::size_t(i) * batch;
-                T s = 0;
-                for (int j = 0; j < m; ++j)
-                    s += row[j];
-                m_db[l][i] = s;
-            }
+            T* dZp = l > 1 ? m_dZ[l - 1].data() : nullptr;
+            dense_backward(n(l), n(l - 1), m, m_dZ[l].data(), A_prev(l), m_W[l].data(),
+                           m_dW[l].data(), m_db[l].data(), dZp);
             if (l > 1) {
-                T* dZp = m_dZ[l - 1].data();
-                gemm(CblasTrans, CblasNoTrans, n(l - 1), m, n(l), m_W[l].data(), n(l - 1), dZl, m,
-                     T(0), dZp);
                 const T* Ap = m_Z[l - 1].data(); // relu(Z[l-1]): > 0 exactly where Z[l-1] is
                 for_range(m_split, std::size_t(n(l - 1)) * batch,
                           [dZp, Ap](std::size_t i0, std::size_t i1) {
