@@ -350,6 +350,7 @@ TEST_CASE("the text dump has one line per tensor with its fields, and the ledger
     REQUIRE(lines.size() >= 12);
     CHECK(lines[0] == "graph: 10 tensors, 4 ops, 1 output, float64, m = 5");
     CHECK(contains(lines[1], "#  seq  op"));
+    CHECK(contains(text, "\nseq: the op's place on the tape, in recording order (- for a leaf)"));
     for (const char* field :
          {"label", "inputs", "shape", "dtype", "requires_grad", "saved", "gradient", "scope"})
         CHECK(contains(lines[1], field));
@@ -403,7 +404,7 @@ TEST_CASE("inspect walks a 100,000-op chain without recursion") {
     CHECK(graph.tensors.back().role == Role::output);
     CHECK(graph.tensors[500].inputs == std::vector<std::size_t>{499});
     const std::string text = to_text(graph);
-    CHECK(std::count(text.begin(), text.end(), '\n') == 100001 + 2 + 1);
+    CHECK(std::count(text.begin(), text.end(), '\n') == 100001 + 2 + 1 + 1); // + the legend
 }
 
 TEST_CASE("the broadcast ledger names the b[l] reductions of a 3-layer network") {

@@ -74,6 +74,8 @@ std::string to_text(const Graph& graph, const TextOptions& options) {
             line.pop_back();
         out += line + "\n";
     }
+    out += "seq: the op's place on the tape, in recording order (- for a leaf); saved: the bytes "
+           "kept for backward (released: no rule reads the values)\n";
 
     out += "broadcasts";
     if (graph.broadcasts.empty()) {
