@@ -2,24 +2,15 @@
 
 #include "io/file_error.hpp"
 #include "io/npy.hpp"
+#include "process/program.hpp"
 
 #include <cerrno>
-#include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
-#include <sstream>
-#include <vector>
 
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
-
-extern char** environ;
 
 namespace xgrad::plot {
 
@@ -35,39 +26,17 @@ const char* const rsvg_missing = "rsvg-convert is not on PATH, so the plot canno
                                  "PNG; install it (Debian: apt-get install librsvg2-bin), or "
                                  "write .svg, which any browser opens";
 
-// A temporary file beside `near` (the same file system, so it can be renamed into place).
-struct TempFile {
-    std::string path;
-    explicit TempFile(const std::string& near) {
-        std::string pattern = near + ".tmp-XXXXXX";
-        std::vector<char> buffer(pattern.begin(), pattern.end());
-        buffer.push_back('\0');
-        const int fd = mkstemp(buffer.data());
-        if (fd < 0)
-            throw io::FileError(near, std::string("cannot create a temporary file beside it: ") +
-                                          std::strerror(errno));
-        close(fd);
-        path = buffer.data();
-    }
-    ~TempFile() { std::remove(path.c_str()); }
-    TempFile(const TempFile&) = delete;
-    TempFile& operator=(const TempFile&) = delete;
-};
+// A temporary file beside `near` (on the same file system; the PNG's own directory).
+void require(const process::TempFile& file, const std::string& near) {
+    if (!file.ok())
+        throw io::FileError(near,
+                            "cannot create a temporary file beside it (" + file.error() + ")");
+}
 
 } // namespace
 
 std::string find_rsvg_convert() {
-    const char* path = std::getenv("PATH");
-    std::stringstream dirs(path ? path : "");
-    std::string dir;
-    while (std::getline(dirs, dir, ':')) {
-        const std::string candidate = (dir.empty() ? "." : dir) + "/rsvg-convert";
-        struct stat info;
-        if (stat(candidate.c_str(), &info) == 0 && S_ISREG(info.st_mode) &&
-            access(candidate.c_str(), X_OK) == 0)
-            return candidate;
-    }
-    return "";
+    return process::find_program("rsvg-convert");
 }
 
 bool has_plot_extension(const std::string& path) {
@@ -97,50 +66,30 @@ void write_png(const std::string& path, const std::string& svg) {
     const std::string rsvg = find_rsvg_convert();
     if (rsvg.empty())
         throw io::FileError(path, rsvg_missing);
-    TempFile input(path + ".svg"), output(path), messages(path + ".log");
+    const process::TempFile input(path + ".svg.tmp"), output(path + ".tmp");
+    require(input, path);
+    require(output, path);
     {
-        std::ofstream out(input.path, std::ios::binary);
+        std::ofstream out(input.path(), std::ios::binary);
         out << svg;
         if (!out)
-            throw io::FileError(input.path, "cannot write the SVG text for rsvg-convert");
+            throw io::FileError(input.path(), "cannot write the SVG text for rsvg-convert");
     }
-    std::vector<std::string> args = {rsvg, "--format", "png", "--output", output.path, input.path};
-    std::vector<char*> argv;
-    for (std::string& a : args)
-        argv.push_back(a.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 2, messages.path.c_str(), O_WRONLY | O_TRUNC, 0);
-    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-    pid_t pid = 0;
-    const int spawned = posix_spawn(&pid, rsvg.c_str(), &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    if (spawned != 0)
-        throw io::FileError(path, "cannot run " + rsvg + ": " + std::strerror(spawned));
-    int status = 0;
-    while (waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR)
-            throw io::FileError(path, "lost track of " + rsvg + ": " + std::strerror(errno));
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        std::ifstream err(messages.path);
-        std::string text((std::istreambuf_iterator<char>(err)), std::istreambuf_iterator<char>());
-        while (!text.empty() && (text.back() == '\n' || text.back() == ' '))
-            text.pop_back();
-        throw io::FileError(path, "rsvg-convert failed" +
-                                      (WIFEXITED(status)
-                                           ? " (exit " + std::to_string(WEXITSTATUS(status)) + ")"
-                                           : std::string(" (killed by a signal)")) +
-                                      (text.empty() ? "" : ": " + text));
-    }
+    const process::Finished run = process::run_program(
+        {rsvg, "--format", "png", "--output", output.path(), input.path()}, path + ".log.tmp");
+    if (!run.error.empty())
+        throw io::FileError(path, run.error);
+    if (!run.succeeded())
+        throw io::FileError(path, "rsvg-convert failed" + run.how() +
+                                      (run.messages.empty() ? "" : ": " + run.messages));
     // Into place at once, as write_svg does: a reader never sees half a PNG. Written anew
     // rather than renamed: mkstemp made rsvg-convert's file 0600, and the plot gets what
     // any new file gets (the umask's), as the SVG does.
-    std::ifstream png(output.path, std::ios::binary);
+    std::ifstream png(output.path(), std::ios::binary);
     const std::string bytes((std::istreambuf_iterator<char>(png)),
                             std::istreambuf_iterator<char>());
     if (!png && !png.eof())
-        throw io::FileError(output.path, "cannot read the PNG rsvg-convert wrote");
+        throw io::FileError(output.path(), "cannot read the PNG rsvg-convert wrote");
     io::write_file_atomic(path, bytes);
 }
 

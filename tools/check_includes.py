@@ -17,18 +17,19 @@ import sys
 # room: the rooms it stands on directly. Lowest first.
 ROOMS = {
     "autograd/xtensor": [],  # autograd/xtensor.hpp, autograd/xtensor_linalg.hpp: the one include of xtensor
+    "process": [],  # external programs (dot, rsvg-convert) and temporary files
     "random": ["autograd/xtensor"],
     "autograd/kernels": ["autograd/xtensor"],
     "autograd/core": ["autograd/kernels"],
     "autograd/ops": ["autograd/core"],
-    "autograd/inspect": ["autograd/ops"],
+    "autograd/inspect": ["autograd/ops", "process"],
     "autograd/functional": ["autograd/ops"],
     "autograd": ["autograd/inspect", "autograd/functional"],  # the umbrella autograd/autograd.hpp
     "nn/reference": ["autograd/xtensor", "random"],
     "nn": ["autograd", "nn/reference", "random"],
     "nn/distributed": ["nn"],  # data parallel on MPI, built only when MPI is found
     "io": ["autograd/xtensor", "random"],
-    "plot": ["io"],
+    "plot": ["io", "process"],
     "checkpoint": ["nn", "io"],
     "course": ["nn", "io", "random"],
     "cli": ["course", "checkpoint", "plot", "io", "nn/distributed", "nn"],
