@@ -88,8 +88,9 @@ void write_png(const std::string& path, const std::string& svg) {
     std::ifstream png(output.path(), std::ios::binary);
     const std::string bytes((std::istreambuf_iterator<char>(png)),
                             std::istreambuf_iterator<char>());
-    if (!png && !png.eof())
-        throw io::FileError(output.path(), "cannot read the PNG rsvg-convert wrote");
+    if (bytes.compare(0, 8, "\x89PNG\r\n\x1a\n", 8) != 0)
+        throw io::FileError(path, "rsvg-convert exited 0 but wrote no PNG (" +
+                                      std::to_string(bytes.size()) + " bytes, no PNG signature)");
     io::write_file_atomic(path, bytes);
 }
 

@@ -410,6 +410,21 @@ TEST_CASE("a .png path gets a PNG drawn by rsvg-convert, or an error naming what
     CHECK(svg_text.str() == render_svg(training_charts(h), 480, 360, "run"));
     fs::remove(svg);
 
+    // An rsvg-convert that exits 0 and writes nothing: an error, not an empty "PNG".
+    {
+        const fs::path bin = fs::path(temp_path("fake-rsvg-bin"));
+        fs::create_directories(bin);
+        std::ofstream(bin / "rsvg-convert") << "#!/bin/sh\nexit 0\n";
+        fs::permissions(bin / "rsvg-convert", fs::perms::owner_all);
+        const std::string saved = std::getenv("PATH") ? std::getenv("PATH") : "";
+        ::setenv("PATH", (bin.string() + ":" + saved).c_str(), 1);
+        CHECK_THROWS_WITH_AS(write_training_plot(png, h), doctest::Contains("wrote no PNG"),
+                             xgrad::io::FileError);
+        ::setenv("PATH", saved.c_str(), 1);
+        CHECK_FALSE(fs::exists(png));
+        fs::remove_all(bin);
+    }
+
     // Without rsvg-convert on PATH: the error says what is missing and where to get it.
     const std::string path = std::getenv("PATH") ? std::getenv("PATH") : "";
     ::setenv("PATH", "/nonexistent", 1);
