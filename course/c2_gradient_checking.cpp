@@ -142,7 +142,8 @@ void c2w1_gradient_checking(Notebook& notebook) {
     // products in another order, BLAS's fused multiply-adds) by 2e-7: about 1e-9 of noise in
     // each gradapprox entry, which is what the difference measures once the bugs are fixed.
     const char* why = "rounding noise of the finite differences: the notebook's copies print "
-                      "0.28509315665 to 0.28509315678, Debian's numpy 1.24 here 0.285093156839953";
+                      "0.28509315665 to 0.28509315678, the notebook's code under Debian's numpy "
+                      "1.24 0.285093156839953";
 
     notebook.section("3) N-dimensional gradient checking, backward_propagation_n with its bugs");
     {
