@@ -6,6 +6,8 @@
 #include "nn/data_checks.hpp"
 #include "nn/nn.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <map>
 #include <sstream>
 
@@ -23,6 +25,35 @@ std::vector<nn::Activation> activations_of(py::handle obj) {
     for (py::handle h : obj)
         out.push_back(nn::parse_activation(py::str(h).cast<std::string>()));
     return out;
+}
+
+// "dW1", "db2", "dz3", "DA0": d, one of W b Z A in either case, then digits.
+bool looks_like_gradient_key(const std::string& name) {
+    if (name.size() < 3 || (name[0] != 'd' && name[0] != 'D') ||
+        std::string("WwBbZzAa").find(name[1]) == std::string::npos)
+        return false;
+    for (std::size_t i = 2; i < name.size(); ++i)
+        if (name[i] < '0' || name[i] > '9')
+            return false;
+    return true;
+}
+
+// The error for such a key: the network's keys, and the one meant when only the case differs.
+std::string unknown_gradient_key(const std::string& name,
+                                 const std::map<std::string, Shape>& expected, std::size_t L) {
+    std::string meant;
+    for (const auto& entry : expected)
+        if (entry.first.size() == name.size() &&
+            std::equal(name.begin(), name.end(), entry.first.begin(), [](char a, char b) {
+                return std::tolower(static_cast<unsigned char>(a)) ==
+                       std::tolower(static_cast<unsigned char>(b));
+            }))
+            meant = entry.first;
+    const std::string l = std::to_string(L);
+    return "check: grads[\"" + name + "\"] is not a gradient of this " + l + "-layer network" +
+           (meant.empty() ? "" : " (did you mean \"" + meant + "\"?)") + ": its keys are dW1..dW" +
+           l + ", db1..db" + l + ", and any of dZ1..dZ" + l + ", dA0..dA" + std::to_string(L - 1) +
+           "; unchecked, it would pass unnoticed";
 }
 
 py::list activation_names(const Model& model) {
@@ -327,8 +358,15 @@ void bind_nn(py::module_& m) {
             // As `xgrad check` reads its files: the course's shapes, finite, labels 0/1.
             nn::check_not_rank1(x, "(n_x, m), one column per example", false, "X");
             nn::check_finite(x, "X");
-            nn::check_shape(
-                x, Shape{model.layer_dims().front(), x.dimension() == 2 ? x.shape()[1] : 0}, "X");
+            const std::size_t n_x = model.layer_dims().front();
+            if (x.dimension() != 2 || x.shape()[0] != n_x)
+                throw nn::DataError("", "X",
+                                    "X has shape " + to_string(x.shape()) +
+                                        " but the network takes (n_x, m) = (" +
+                                        std::to_string(n_x) + ", m), one column per example" +
+                                        (x.dimension() == 2 && x.shape()[1] == n_x
+                                             ? ": one example per row? X.T is (n_x, m)"
+                                             : ""));
             const std::size_t m_examples = x.shape()[1];
             nn::check_finite(y, "Y");
             nn::check_shape(y, Shape{model.layer_dims().back(), m_examples}, "Y");
@@ -368,12 +406,24 @@ void bind_nn(py::module_& m) {
                 expected["dZ" + std::to_string(l)] = Shape{n[l], m_examples};
                 expected["dA" + std::to_string(l - 1)] = Shape{n[l - 1], m_examples};
             }
+            if (!py::isinstance<py::dict>(grads))
+                throw py::type_error(
+                    "check: grads is a " +
+                    py::str(grads.get_type().attr("__name__")).cast<std::string>() +
+                    ", not a dict: give your L_model_backward's grads "
+                    "dictionary, {\"dW1\": ..., \"db1\": ..., ...}");
             std::map<std::string, Array<double>> yours;
             for (auto [key, value] : py::dict(grads)) {
                 const std::string name = py::str(key).cast<std::string>();
                 auto it = expected.find(name);
-                if (it == expected.end())
-                    continue; // the course's grads may hold more (dA of the output, caches)
+                if (it == expected.end()) {
+                    // The course's grads may hold more (dA of the output, caches); a key shaped
+                    // like a gradient's that is none of this network's is a typo or a layer too
+                    // many, and would otherwise pass unchecked.
+                    if (looks_like_gradient_key(name) && name != "dA" + std::to_string(model.L()))
+                        throw py::value_error(unknown_gradient_key(name, expected, model.L()));
+                    continue;
+                }
                 if (value.is_none())
                     throw py::type_error("check: grads[\"" + name + "\"] is None");
                 py::array a = py::array::ensure(value);

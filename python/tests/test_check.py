@@ -50,6 +50,8 @@ def test_a_transposed_dW_shows_wrong_shape_not_zero_differences():
     assert "the transpose of dW2's" in report.row("dW2")["hint"]
     dW2_line = [line for line in str(report).splitlines() if line.split()[:2] == ["2", "dW2"]]
     assert dW2_line and "wrong shape" in dW2_line[0]
+    # no "worst entry": turned back, every entry agrees, and yours' index would not fit dW2
+    assert "worst entry" not in str(report)
     assert "wrong shape" in report._repr_html_()
 
 
@@ -83,6 +85,39 @@ def test_bad_inputs_are_named():
         xgrad.check(parameters, bad, Y, activations)
     with pytest.raises(TypeError, match="None"):
         xgrad.check(parameters, None, Y, activations)
+
+
+def test_a_gradient_key_that_is_none_of_the_networks_is_refused_not_skipped():
+    parameters, X, Y, activations = course.problem()  # 3 layers
+    grads = learner_grads(parameters, X, Y)
+    # A typo: without the error, dW1 would go unchecked and the check would pass.
+    typo = {("dw1" if k == "dW1" else k): v for k, v in grads.items()}
+    with pytest.raises(ValueError, match=r'grads\["dw1"\].*did you mean "dW1"'):
+        xgrad.check(parameters, X, Y, activations, grads=typo)
+    with pytest.raises(ValueError, match=r'grads\["dW4"\] is not a gradient of this 3-layer'):
+        xgrad.check(parameters, X, Y, activations, grads={**grads, "dW4": grads["dW3"]})
+    # The output's dA and keys of other shapes (caches) are let through, as the course keeps them.
+    report = xgrad.check(parameters, X, Y, activations,
+                         grads={**grads, "dA3": np.zeros_like(Y), "caches": 1})
+    assert report.passed
+    with pytest.raises(TypeError, match="grads is a list, not a dict"):
+        xgrad.check(parameters, X, Y, activations, grads=list(grads.items()))
+
+
+def test_a_transposed_X_is_named_with_the_shape_meant():
+    parameters, X, Y, activations = course.problem()
+    with pytest.raises(xgrad.DataError,
+                       match=r"X has shape \(%d, %d\) but the network takes \(n_x, m\) = \(%d, m\)"
+                       % (X.shape[1], X.shape[0], X.shape[0])):
+        xgrad.check(parameters, X.T.copy(), Y, activations)
+
+
+def test_parameters_and_activations_that_do_not_match_say_so():
+    parameters, X, Y, activations = course.problem()
+    with pytest.raises(ValueError, match=r"no b2 among the parameters \(W1, W2, W3, b1, b3\)"):
+        xgrad.check({k: v for k, v in parameters.items() if k != "b2"}, X, Y, activations)
+    with pytest.raises(ValueError, match=r"6 parameters .* but 1 activation, one a layer: 1 layer"):
+        xgrad.check(parameters, X, Y, activations[-1:])
 
 
 def _cli():
