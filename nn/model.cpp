@@ -38,13 +38,19 @@ template <class T>
 Model<T> Model<T>::from_parameters(const std::map<std::string, Array<T>>& parameters,
                                    const std::vector<Activation>& activations) {
     Model<T> model;
-    for (std::size_t l = 1; l <= activations.size(); ++l) {
+    const std::size_t L = activations.size();
+    std::string given; // the keys, for the messages
+    for (const auto& entry : parameters)
+        given += (given.empty() ? "" : ", ") + entry.first;
+    const std::string layers = std::to_string(L) + (L == 1 ? " layer" : " layers");
+    for (std::size_t l = 1; l <= L; ++l) {
         const auto W = parameters.find(key("W", l)), b = parameters.find(key("b", l));
         if (W == parameters.end() || b == parameters.end())
             throw std::invalid_argument(
-                "Model::from_parameters: " + std::to_string(activations.size()) +
-                " activations but no parameter " +
-                (W == parameters.end() ? key("W", l) : key("b", l)));
+                "Model::from_parameters: " + std::to_string(L) + " activation" +
+                (L == 1 ? "" : "s") + " (one a layer) make " + layers + ", but there is no " +
+                (W == parameters.end() ? key("W", l) : key("b", l)) + " among the parameters (" +
+                (given.empty() ? "none" : given) + ")");
         try {
             model.add(Dense<T>(W->second, b->second), activations[l - 1]);
         } catch (const ShapeError& e) {
@@ -52,11 +58,13 @@ Model<T> Model<T>::from_parameters(const std::map<std::string, Array<T>>& parame
                              e.what());
         }
     }
-    if (parameters.size() != 2 * activations.size())
-        throw std::invalid_argument("Model::from_parameters: " + std::to_string(parameters.size()) +
-                                    " parameters for " + std::to_string(activations.size()) +
-                                    " layers (expected W1, b1, ... up to b" +
-                                    std::to_string(activations.size()) + ")");
+    if (parameters.size() != 2 * L)
+        throw std::invalid_argument(
+            "Model::from_parameters: " + std::to_string(parameters.size()) + " parameters (" +
+            given + ") but " + std::to_string(L) + " activation" + (L == 1 ? "" : "s") +
+            ", one a layer: " + layers + (L == 1 ? " takes" : " take") + " W1, b1" +
+            (L > 1 ? ", ..., W" + std::to_string(L) + ", b" + std::to_string(L) : "") +
+            "; give one activation for each layer");
     return model;
 }
 
