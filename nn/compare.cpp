@@ -820,7 +820,9 @@ void print(std::ostream& out, const Comparison& c) {
     for (const auto& note : c.notes)
         out << "note: " << note << "\n";
     const auto failing = c.failing();
-    if (failing.empty()) {
+    if (failing.empty() && !c.not_supplied.empty()) {
+        out << "every tensor checked agrees; " << c.not_supplied.size() << " not checked (below)\n";
+    } else if (failing.empty()) {
         out << "every tensor agrees\n";
     } else {
         out << "first tensor that disagrees: " << failing.front() << "\nfailing:";

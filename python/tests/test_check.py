@@ -104,6 +104,18 @@ def test_a_gradient_key_that_is_none_of_the_networks_is_refused_not_skipped():
         xgrad.check(parameters, X, Y, activations, grads=list(grads.items()))
 
 
+def test_a_gradient_left_out_is_said_to_be_unchecked_not_agreeing():
+    parameters, X, Y, activations = course.problem()
+    grads = learner_grads(parameters, X, Y)
+    del grads["dW1"]
+    report = xgrad.check(parameters, X, Y, activations, grads=grads)
+    assert report.passed and "dW1" in report.not_supplied
+    text = str(report)
+    assert "every tensor agrees" not in text
+    assert "every tensor checked agrees; 4 not checked (below)" in text  # dW1 and the dZs
+    assert "every tensor checked agrees" in report._repr_html_()
+
+
 def test_a_transposed_X_is_named_with_the_shape_meant():
     parameters, X, Y, activations = course.problem()
     with pytest.raises(xgrad.DataError,

@@ -72,7 +72,10 @@ class CheckReport:
                      html.escape(r["verdict"]), html.escape(r["hint"])]
             body.append(f'<tr style="background:{colour}">' +
                         "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
-        if self.passed:
+        if self.passed and self.not_supplied:
+            summary = ("<b style='color:#1a7f1a'>every tensor checked agrees</b>; not checked "
+                       "(not among yours): " + html.escape(" ".join(self.not_supplied)))
+        elif self.passed:
             summary = "<b style='color:#1a7f1a'>every tensor agrees</b>"
         else:
             wrong = html.escape(self.first_wrong or self.first_disagreement or "the whole network")
