@@ -39,6 +39,9 @@ Model<T> Model<T>::from_parameters(const std::map<std::string, Array<T>>& parame
                                    const std::vector<Activation>& activations) {
     Model<T> model;
     const std::size_t L = activations.size();
+    if (L == 0)
+        throw std::invalid_argument("Model::from_parameters: no activations; give one for each "
+                                    "layer (e.g. relu, ..., sigmoid), with W1, b1, ... for them");
     std::string given; // the keys, for the messages
     for (const auto& entry : parameters)
         given += (given.empty() ? "" : ", ") + entry.first;
@@ -48,9 +51,9 @@ Model<T> Model<T>::from_parameters(const std::map<std::string, Array<T>>& parame
         if (W == parameters.end() || b == parameters.end())
             throw std::invalid_argument(
                 "Model::from_parameters: " + std::to_string(L) + " activation" +
-                (L == 1 ? "" : "s") + " (one a layer) make " + layers + ", but there is no " +
-                (W == parameters.end() ? key("W", l) : key("b", l)) + " among the parameters (" +
-                (given.empty() ? "none" : given) + ")");
+                (L == 1 ? " (one a layer) makes " : "s (one a layer) make ") + layers +
+                ", but there is no " + (W == parameters.end() ? key("W", l) : key("b", l)) +
+                " among the parameters (" + (given.empty() ? "none" : given) + ")");
         try {
             model.add(Dense<T>(W->second, b->second), activations[l - 1]);
         } catch (const ShapeError& e) {

@@ -282,6 +282,9 @@ TEST_CASE("parameters round-trip through the course's dictionary") {
     CHECK_THROWS_WITH_AS(
         Model<double>::from_parameters(missing, {Activation::tanh, Activation::softmax}),
         doctest::Contains("b2"), std::invalid_argument);
+    // No activations: an error, not an empty model whose layer_dims() callers read past.
+    CHECK_THROWS_WITH_AS(Model<double>::from_parameters(a.parameter_values(), {}),
+                         doctest::Contains("no activations"), std::invalid_argument);
 }
 
 TEST_CASE("predict: 0/1 for sigmoid outputs, class indices for softmax") {
