@@ -406,12 +406,16 @@ void bind_nn(py::module_& m) {
                 expected["dZ" + std::to_string(l)] = Shape{n[l], m_examples};
                 expected["dA" + std::to_string(l - 1)] = Shape{n[l - 1], m_examples};
             }
+            if (!py::isinstance<py::dict>(grads) &&
+                py::isinstance(grads, py::module_::import("collections.abc").attr("Mapping")))
+                grads = py::dict(grads);
             if (!py::isinstance<py::dict>(grads))
                 throw py::type_error(
                     "check: grads is a " +
                     py::str(grads.get_type().attr("__name__")).cast<std::string>() +
                     ", not a dict: give your L_model_backward's grads "
-                    "dictionary, {\"dW1\": ..., \"db1\": ..., ...}");
+                    "dictionary, {\"dW1\": ..., \"db1\": ..., ...} (dict(pairs) for a list "
+                    "of pairs)");
             std::map<std::string, Array<double>> yours;
             for (auto [key, value] : py::dict(grads)) {
                 const std::string name = py::str(key).cast<std::string>();

@@ -102,6 +102,8 @@ def test_a_gradient_key_that_is_none_of_the_networks_is_refused_not_skipped():
     assert report.passed
     with pytest.raises(TypeError, match="grads is a list, not a dict"):
         xgrad.check(parameters, X, Y, activations, grads=list(grads.items()))
+    import types  # a read-only mapping is a dictionary too
+    assert xgrad.check(parameters, X, Y, activations, grads=types.MappingProxyType(grads)).passed
 
 
 def test_a_gradient_left_out_is_said_to_be_unchecked_not_agreeing():
@@ -130,6 +132,10 @@ def test_parameters_and_activations_that_do_not_match_say_so():
         xgrad.check({k: v for k, v in parameters.items() if k != "b2"}, X, Y, activations)
     with pytest.raises(ValueError, match=r"6 parameters .* but 1 activation, one a layer: 1 layer"):
         xgrad.check(parameters, X, Y, activations[-1:])
+    with pytest.raises(ValueError, match="no activations"):  # it read past an empty list
+        xgrad.check({}, X, Y, [])
+    with pytest.raises(ValueError, match="no activations"):
+        xgrad.check(parameters, X, Y, [])
 
 
 def _cli():
