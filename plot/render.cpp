@@ -29,8 +29,7 @@ const char* const rsvg_missing = "rsvg-convert is not on PATH, so the plot canno
 // A temporary file beside `near` (on the same file system; the PNG's own directory).
 void require(const process::TempFile& file, const std::string& near) {
     if (!file.ok())
-        throw io::FileError(near,
-                            "cannot create a temporary file beside it (" + file.error() + ")");
+        throw io::FileError(near, file.error()); // "<near>...-XXXXXX: cannot create ..."
 }
 
 } // namespace

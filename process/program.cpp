@@ -58,6 +58,10 @@ std::string Finished::how() const {
 
 Finished run_program(std::vector<std::string> argv, const std::string& messages_prefix) {
     Finished finished;
+    if (argv.empty()) {
+        finished.error = "no program to run (an empty argv)";
+        return finished;
+    }
     const TempFile messages(messages_prefix);
     if (!messages.ok()) {
         finished.error = messages.error();

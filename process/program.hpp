@@ -40,7 +40,7 @@ struct Finished {
 };
 
 /// Runs argv[0] (a path, as find_program gives) with `argv`, stdout to /dev/null, stderr kept
-/// in a temporary file beside `messages_prefix`, and waits for it.
+/// in a TempFile(messages_prefix) until it is read, and waits for it.
 Finished run_program(std::vector<std::string> argv, const std::string& messages_prefix);
 
 } // namespace xgrad::process

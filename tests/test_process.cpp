@@ -60,6 +60,16 @@ TEST_CASE("run_program keeps a program's exit code and its messages, and says wh
     CHECK_FALSE(killed.exited);
     CHECK(killed.how() == " (killed by a signal)");
 
+    // Its messages' temporary file is gone once they are read.
+    std::size_t left = 0;
+    for (const auto& entry : fs::directory_iterator(fs::temp_directory_path()))
+        left += entry.path().filename().string().rfind("xgrad-test-messages-", 0) == 0;
+    CHECK(left == 0);
+
+    const Finished empty = run_program({}, prefix);
+    CHECK_FALSE(empty.succeeded());
+    CHECK(empty.error == "no program to run (an empty argv)");
+
     const Finished missing = run_program({"/nonexistent/program", "x"}, prefix);
     CHECK_FALSE(missing.succeeded());
     CHECK(missing.error.find("cannot run /nonexistent/program: ") == 0);
