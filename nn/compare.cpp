@@ -2,6 +2,7 @@
 #include "nn/data_checks.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <iomanip>
 #include <limits>
@@ -391,6 +392,27 @@ std::string key(const char* name, std::size_t l) {
 
 } // namespace
 
+std::string not_a_gradient_key(const std::string& key, std::size_t L) {
+    const auto same_but_case = [&key](const std::string& other) {
+        return other.size() == key.size() &&
+               std::equal(key.begin(), key.end(), other.begin(), [](char a, char b) {
+                   return std::tolower(static_cast<unsigned char>(a)) ==
+                          std::tolower(static_cast<unsigned char>(b));
+               });
+    };
+    std::string meant;
+    for (std::size_t l = 1; l <= L; ++l)
+        for (const std::string& k : {"dW" + std::to_string(l), "db" + std::to_string(l),
+                                     "dZ" + std::to_string(l), "dA" + std::to_string(l - 1)})
+            if (same_but_case(k))
+                meant = k;
+    const std::string n = std::to_string(L);
+    return " is not a gradient of this " + n + "-layer network" +
+           (meant.empty() ? "" : " (did you mean \"" + meant + "\"?)") + ": its keys are dW1..dW" +
+           n + ", db1..db" + n + ", and any of dZ1..dZ" + n + ", dA0..dA" +
+           (L > 0 ? std::to_string(L - 1) : "0");
+}
+
 reference::Activation to_reference(Activation activation) {
     switch (activation) {
     case Activation::relu:
@@ -456,11 +478,8 @@ reference::Grads<T> supplied_grads(const std::map<std::string, Array<T>>& suppli
                 expected = &autodiff.dA[l - 1], slot = &grads.dA[l - 1];
         }
         if (!slot)
-            throw std::invalid_argument("compare_gradients: '" + name +
-                                        "' is not a gradient of this " + std::to_string(L) +
-                                        "-layer network: the keys are dW1..dW" + std::to_string(L) +
-                                        ", db1..db" + std::to_string(L) + ", dZ1..dZ" +
-                                        std::to_string(L) + ", dA0..dA" + std::to_string(L - 1));
+            throw std::invalid_argument("compare_gradients: '" + name + "'" +
+                                        not_a_gradient_key(name, L));
         check_gradient_shape(value, expected->shape(), name);
         *slot = value;
     }

@@ -173,6 +173,11 @@ Comparison compare_gradients(const Model<T>& model, const Array<T>& X, const Arr
                              const std::map<std::string, Array<T>>& supplied,
                              const CompareOptions& options = default_compare_options<T>());
 
+/// Why `key` is none of an L-layer network's gradients, to follow the key in a message:
+/// " is not a gradient of this 3-layer network (did you mean \"dW1\"?): its keys are dW1..dW3,
+/// db1..db3, and any of dZ1..dZ3, dA0..dA2" (the "did you mean" when only the case differs).
+std::string not_a_gradient_key(const std::string& key, std::size_t L);
+
 /// The engine's gradients of the model's training cost on (X, Y), keyed as the course's grads:
 /// "dW1", "db1", ..., and with `activations` also "dZ1", ..., "dA0", ... in the course's
 /// per-example scale (m * dJ/dZ). Does not touch the parameters' .grad.

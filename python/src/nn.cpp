@@ -6,8 +6,6 @@
 #include "nn/data_checks.hpp"
 #include "nn/nn.hpp"
 
-#include <algorithm>
-#include <cctype>
 #include <map>
 #include <sstream>
 
@@ -36,24 +34,6 @@ bool looks_like_gradient_key(const std::string& name) {
         if (name[i] < '0' || name[i] > '9')
             return false;
     return true;
-}
-
-// The error for such a key: the network's keys, and the one meant when only the case differs.
-std::string unknown_gradient_key(const std::string& name,
-                                 const std::map<std::string, Shape>& expected, std::size_t L) {
-    std::string meant;
-    for (const auto& entry : expected)
-        if (entry.first.size() == name.size() &&
-            std::equal(name.begin(), name.end(), entry.first.begin(), [](char a, char b) {
-                return std::tolower(static_cast<unsigned char>(a)) ==
-                       std::tolower(static_cast<unsigned char>(b));
-            }))
-            meant = entry.first;
-    const std::string l = std::to_string(L);
-    return "check: grads[\"" + name + "\"] is not a gradient of this " + l + "-layer network" +
-           (meant.empty() ? "" : " (did you mean \"" + meant + "\"?)") + ": its keys are dW1..dW" +
-           l + ", db1..db" + l + ", and any of dZ1..dZ" + l + ", dA0..dA" + std::to_string(L - 1) +
-           "; unchecked, it would pass unnoticed";
 }
 
 py::list activation_names(const Model& model) {
@@ -425,7 +405,9 @@ void bind_nn(py::module_& m) {
                     // like a gradient's that is none of this network's is a typo or a layer too
                     // many, and would otherwise pass unchecked.
                     if (looks_like_gradient_key(name) && name != "dA" + std::to_string(model.L()))
-                        throw py::value_error(unknown_gradient_key(name, expected, model.L()));
+                        throw py::value_error("check: grads[\"" + name + "\"]" +
+                                              nn::not_a_gradient_key(name, model.L()) +
+                                              "; unchecked, it would pass unnoticed");
                     continue;
                 }
                 if (value.is_none())
