@@ -14,7 +14,6 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
 #include <iostream>
 #include <limits>
 
@@ -322,9 +321,8 @@ TrainSettings train_settings(const Flags& flags) {
     if (!s.plot.empty()) {
         // A name the plot cannot take is a mistake on the command line (exit 2); a missing
         // or read-only directory is the file system's (exit 1). Both now, not after the run.
-        if (!plot::has_plot_extension(s.plot))
-            throw UsageError("--plot " + s.plot + ": a plot is written as .svg or .png, not '" +
-                             std::filesystem::path(s.plot).extension().string() + "'");
+        if (const std::string problem = plot::plot_extension_problem(s.plot); !problem.empty())
+            throw UsageError("--plot " + s.plot + ": " + problem);
         plot::check_plot_path(s.plot);
     }
     s.parallel = parallel_settings(flags);

@@ -38,15 +38,17 @@ std::string find_rsvg_convert() {
     return process::find_program("rsvg-convert");
 }
 
-bool has_plot_extension(const std::string& path) {
+std::string plot_extension_problem(const std::string& path) {
     const std::string ext = extension(path);
-    return ext == ".svg" || ext == ".png";
+    if (ext == ".svg" || ext == ".png")
+        return "";
+    return "a plot is written as .svg or .png, not '" + ext + "'";
 }
 
 void check_plot_path(const std::string& path) {
     const std::string ext = extension(path);
-    if (!has_plot_extension(path))
-        throw io::FileError(path, "a plot is written as .svg or .png, not '" + ext + "'");
+    if (const std::string problem = plot_extension_problem(path); !problem.empty())
+        throw io::FileError(path, problem);
     std::error_code ec;
     if (fs::is_directory(path, ec))
         throw io::FileError(path, "is a directory; give a file name ending in " + ext);

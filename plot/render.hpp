@@ -13,8 +13,8 @@ namespace xgrad::plot {
 /// The path of rsvg-convert on PATH, or "" when librsvg2-bin is not installed.
 std::string find_rsvg_convert();
 
-/// Whether `path` ends in .svg or .png, the two ways a plot is written.
-bool has_plot_extension(const std::string& path);
+/// "" when `path` ends in .svg or .png, the two ways a plot is written; else why not.
+std::string plot_extension_problem(const std::string& path);
 
 /// Throws xgrad::io::FileError naming `path` unless a plot can be written there: it ends in
 /// .svg or .png, its directory exists and is writable, it is not a directory, and for .png
