@@ -42,9 +42,12 @@ Model<T> Model<T>::from_parameters(const std::map<std::string, Array<T>>& parame
     if (L == 0)
         throw std::invalid_argument("Model::from_parameters: no activations; give one for each "
                                     "layer (e.g. relu, ..., sigmoid), with W1, b1, ... for them");
-    std::string given; // the keys, for the messages
-    for (const auto& entry : parameters)
-        given += (given.empty() ? "" : ", ") + entry.first;
+    const auto given = [&parameters] { // the keys, for the messages
+        std::string keys;
+        for (const auto& entry : parameters)
+            keys += (keys.empty() ? "" : ", ") + entry.first;
+        return keys.empty() ? std::string("none") : keys;
+    };
     const std::string layers = std::to_string(L) + (L == 1 ? " layer" : " layers");
     for (std::size_t l = 1; l <= L; ++l) {
         const auto W = parameters.find(key("W", l)), b = parameters.find(key("b", l));
@@ -53,7 +56,7 @@ Model<T> Model<T>::from_parameters(const std::map<std::string, Array<T>>& parame
                 "Model::from_parameters: " + std::to_string(L) + " activation" +
                 (L == 1 ? " (one a layer) makes " : "s (one a layer) make ") + layers +
                 ", but there is no " + (W == parameters.end() ? key("W", l) : key("b", l)) +
-                " among the parameters (" + (given.empty() ? "none" : given) + ")");
+                " among the parameters (" + given() + ")");
         try {
             model.add(Dense<T>(W->second, b->second), activations[l - 1]);
         } catch (const ShapeError& e) {
@@ -64,7 +67,7 @@ Model<T> Model<T>::from_parameters(const std::map<std::string, Array<T>>& parame
     if (parameters.size() != 2 * L)
         throw std::invalid_argument(
             "Model::from_parameters: " + std::to_string(parameters.size()) + " parameters (" +
-            given + ") but " + std::to_string(L) + " activation" + (L == 1 ? "" : "s") +
+            given() + ") but " + std::to_string(L) + " activation" + (L == 1 ? "" : "s") +
             ", one a layer: " + layers + (L == 1 ? " takes" : " take") + " W1, b1" +
             (L > 1 ? ", ..., W" + std::to_string(L) + ", b" + std::to_string(L) : "") +
             "; give one activation for each layer");
