@@ -25,6 +25,10 @@ struct Run {
     const char* test_accuracy;
     double tolerance;
     const char* why;
+    // One iteration's line that agrees within a wider tolerance, and why (0: none).
+    std::size_t wider_at = 0;
+    double wider_tolerance = 0;
+    const char* wider_why = "";
 };
 
 // init_utils.predict's accuracy: a3 > 0.5 against y.
@@ -47,8 +51,11 @@ void run_model(Notebook& notebook, const Run& run, const io::Dataset<double>& tr
             // init_utils' 1/m * np.nansum(...) of log(a3), so a saturated a3 prints inf.
             const double cost =
                 reference::compute_cost_nansum(model.predict_proba(train.X), train.Y);
+            const bool wider = run.wider_at != 0 && i == run.wider_at;
+            const char* why = wider ? run.wider_why : run.why;
             notebook.line("Cost after iteration " + std::to_string(i) + ": " + python_float(cost),
-                          run.costs[i / 1000], run.tolerance, i == 0 ? "" : run.why);
+                          run.costs[i / 1000], wider ? run.wider_tolerance : run.tolerance,
+                          i == 0 ? "" : why);
         }
         nn::train_step(model, gd, X, Y);
     }
@@ -117,7 +124,10 @@ void c2w1_initialization(Notebook& notebook) {
     // Large weights saturate the sigmoid: a3 is exactly 0 or 1 for some examples, log gives
     // inf, and the training path depends on the last bits of exp and of the sums. The
     // notebook's own re-runs (2020 hub, 2021, 2022, 2024) differ from iteration 1000 on by up
-    // to 5e-3 (0.4696 to 0.4741 at 7000), so a line agrees within that.
+    // to 5e-3 (0.4696 to 0.4741 at 7000), so a line agrees within that. At 7000 the cost
+    // falls fastest (0.54 at 6000, 0.40 at 8000), and OpenBLAS's own kernels move the fall:
+    // on one machine (OPENBLAS_CORETYPE), Prescott to Cooperlake print 0.4693 to 0.4805 there
+    // (1.1e-2 from the notebook), so that line agrees within 2e-2.
     const Run large{nn::Init::large,
                     "random",
                     {"Cost after iteration 0: inf", "Cost after iteration 1000: 0.6242434241539614",
@@ -138,7 +148,11 @@ void c2w1_initialization(Notebook& notebook) {
                     "Accuracy: 0.86",
                     5e-3,
                     "saturated sigmoids (inf at 0): the notebook's own re-runs differ by up "
-                    "to 5e-3 from iteration 1000 on"};
+                    "to 5e-3 from iteration 1000 on",
+                    7000,
+                    2e-2,
+                    "saturated sigmoids, and the cost falls fastest here: the notebook's "
+                    "re-runs print 0.4696 to 0.4741, OpenBLAS's kernels 0.4693 to 0.4805"};
     run_model(notebook, large, train, test);
 
     notebook.section("4 - He initialization: initialize_parameters_he([2, 4, 1])");
