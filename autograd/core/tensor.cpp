@@ -48,7 +48,7 @@ HookHandle add_hook(const std::shared_ptr<TensorImpl<T>>& impl, List TensorHooks
 template <class T>
 Tensor<T>::Tensor(Array<T> value, bool requires_grad, std::string label)
     : m_impl(std::make_shared<TensorImpl<T>>(std::move(value))) {
-    m_impl->handles.store(1, std::memory_order_relaxed);
+    m_impl->handles.set_one();
     m_impl->requires_grad = requires_grad;
     m_impl->label = std::move(label);
     // A parameter is read by every step's gemms: onto huge pages, as op results are.
@@ -58,12 +58,12 @@ Tensor<T>::Tensor(Array<T> value, bool requires_grad, std::string label)
 template <class T>
 Tensor<T>::Tensor(std::shared_ptr<TensorImpl<T>> impl) : m_impl(std::move(impl)) {
     if (m_impl)
-        m_impl->handles.fetch_add(1, std::memory_order_relaxed);
+        m_impl->handles.add_one();
 }
 template <class T>
 Tensor<T>::Tensor(const Tensor& other) : m_impl(other.m_impl) {
     if (m_impl)
-        m_impl->handles.fetch_add(1, std::memory_order_relaxed);
+        m_impl->handles.add_one();
 }
 template <class T>
 Tensor<T>& Tensor<T>::operator=(const Tensor& other) {
@@ -81,8 +81,7 @@ template <class T>
 Tensor<T>::~Tensor() {
     // The last handle of an op result that nodes still hold: its value goes unless a
     // recorded rule keeps it. (use_count() 1: the impl dies with this handle anyway.)
-    if (m_impl && m_impl->handles.fetch_sub(1, std::memory_order_acq_rel) == 1 &&
-        m_impl.use_count() > 1)
+    if (m_impl && m_impl->handles.drop_one() && m_impl.use_count() > 1)
         detail::release_unkept_value(*m_impl);
 }
 
