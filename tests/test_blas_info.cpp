@@ -19,6 +19,17 @@ TEST_CASE("avx2_kernels_forced_on_avx512: only forced AVX2 kernels on an AVX-512
     CHECK_FALSE(kernels::avx2_kernels_forced_on_avx512("Cooperlake", "", true));
 }
 
+TEST_CASE("faster_coretype: only where OpenBLAS chose kernels older than the CPU") {
+    // 0.3.21 on an Emerald Rapids Xeon it does not know: its SSE3 fallback.
+    CHECK(kernels::faster_coretype("Prescott", "", true, true) == "SkylakeX");
+    CHECK(kernels::faster_coretype("Sandybridge", "", false, true) == "Haswell");
+    CHECK(kernels::faster_coretype("nehalem", "", false, true) == "Haswell");
+    CHECK(kernels::faster_coretype("Prescott", "Prescott", true, true).empty()); // asked for
+    CHECK(kernels::faster_coretype("Prescott", "", false, false).empty());       // the CPU's best
+    for (const char* modern : {"Haswell", "Zen", "SkylakeX", "Cooperlake", "SapphireRapids"})
+        CHECK(kernels::faster_coretype(modern, "", true, true).empty());
+}
+
 TEST_CASE("blas_info reads OpenBLAS and the environment; describe says what runs") {
     const kernels::BlasInfo info = kernels::blas_info();
     const std::string line = kernels::describe(info);
@@ -29,11 +40,16 @@ TEST_CASE("blas_info reads OpenBLAS and the environment; describe says what runs
     CHECK(line.rfind(info.library + ", " + info.kernels + " kernels, ", 0) == 0);
 
     const char* coretype = std::getenv("OPENBLAS_CORETYPE");
+    const std::string faster =
+        kernels::faster_coretype(info.kernels, info.coretype, info.cpu_avx512, info.cpu_avx2);
+    CHECK((line.find("fallback for a CPU it does not know: OPENBLAS_CORETYPE=" + faster + " ") !=
+           std::string::npos) == !faster.empty());
     if (!coretype) {
         CHECK(info.coretype.empty());
-        CHECK(line.find("OPENBLAS_CORETYPE") == std::string::npos);
+        CHECK((line.find("OPENBLAS_CORETYPE") == std::string::npos) == faster.empty());
         return;
     }
+    CHECK(faster.empty());
     // OpenBLAS runs the kernels the environment named, and the line says who chose them.
     CHECK(info.coretype == coretype);
     CHECK(info.kernels == std::string(coretype));

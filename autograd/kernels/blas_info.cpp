@@ -38,6 +38,17 @@ bool avx2_kernels_forced_on_avx512(std::string_view kernels, std::string_view co
            (same_name(kernels, "Haswell") || same_name(kernels, "Zen"));
 }
 
+std::string faster_coretype(std::string_view kernels, std::string_view coretype, bool cpu_avx512,
+                            bool cpu_avx2) {
+    if (!coretype.empty() || !(cpu_avx512 || cpu_avx2))
+        return "";
+    // OpenBLAS's x86-64 kernels that use AVX2 or AVX-512; every other one is older.
+    for (const char* modern : {"Haswell", "Zen", "SkylakeX", "Cooperlake", "SapphireRapids"})
+        if (same_name(kernels, modern))
+            return "";
+    return cpu_avx512 ? "SkylakeX" : "Haswell";
+}
+
 BlasInfo blas_info() {
     BlasInfo info;
     // "OpenBLAS 0.3.21 NO_LAPACKE DYNAMIC_ARCH ...": the first two words.
@@ -50,6 +61,9 @@ BlasInfo blas_info() {
     const char* coretype = std::getenv("OPENBLAS_CORETYPE");
     info.coretype = coretype ? coretype : "";
     info.cpu_avx512 = cpu_has_avx512();
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+    info.cpu_avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#endif
     return info;
 }
 
@@ -62,6 +76,12 @@ std::string describe(const BlasInfo& info) {
             line += "; unset, this CPU's AVX-512 kernels: 1.3-1.7x faster gemm";
         line += ")";
     }
+    const std::string faster =
+        faster_coretype(info.kernels, info.coretype, info.cpu_avx512, info.cpu_avx2);
+    if (!faster.empty())
+        line += " (OpenBLAS's fallback for a CPU it does not know: OPENBLAS_CORETYPE=" + faster +
+                " runs this CPU's " + (info.cpu_avx512 ? "AVX-512" : "AVX2") +
+                " kernels, several times faster gemm)";
     return line;
 }
 
