@@ -333,9 +333,10 @@ void c1w3_planar(Notebook& nb) {
         // six digits. At 8000 and 9000, copies run elsewhere print 0.219454 / 0.219477 and
         // 0.218607 / 0.218613 (up to 1.7e-5 from these): by then lr 1.2 has grown the rounding
         // of sums added in another order (numpy's and BLAS's, or ours) to the fifth decimal.
-        // OpenBLAS's own kernels differ as much: on one machine (OPENBLAS_CORETYPE), Prescott
-        // to Cooperlake print 0.219435 to 0.219483 at 8000 and 0.218553 to 0.218615 at 9000,
-        // up to 5.9e-5 from these; so those two lines agree within 1e-4.
+        // OpenBLAS's own kernels differ as much: on one machine, the kernels OPENBLAS_CORETYPE
+        // names (Prescott, Nehalem, Sandybridge, Haswell, SkylakeX) print 0.219435 to 0.219483 at
+        // 8000 and 0.218553 to 0.218615 at 9000, up to 5.9e-5 from these; so those two lines agree
+        // within 1e-4.
         const char* notebook[] = {"0.693048", "0.288083", "0.254385", "0.233864", "0.226792",
                                   "0.222644", "0.219731", "0.217504", "0.219471", "0.218612"};
         const char* late[] = {

@@ -126,7 +126,8 @@ void c2w1_initialization(Notebook& notebook) {
     // notebook's own re-runs (2020 hub, 2021, 2022, 2024) differ from iteration 1000 on by up
     // to 5e-3 (0.4696 to 0.4741 at 7000), so a line agrees within that. At 7000 the cost
     // falls fastest (0.54 at 6000, 0.40 at 8000), and OpenBLAS's own kernels move the fall:
-    // on one machine (OPENBLAS_CORETYPE), Prescott to Cooperlake print 0.4693 to 0.4805 there
+    // on one machine, the kernels OPENBLAS_CORETYPE names (Prescott, Nehalem,
+    // Sandybridge, Haswell, SkylakeX) print 0.4693 to 0.4805 there
     // (1.1e-2 from the notebook), so that line agrees within 2e-2.
     const Run large{nn::Init::large,
                     "random",

@@ -29,7 +29,9 @@ namespace detail {
 /// How many Tensor handles point to one TensorImpl. Atomic only once the process has a
 /// second thread, as libstdc++ counts the shared_ptr beside it (__libc_single_threaded):
 /// a single-threaded training loop then pays no locked instruction per handle copy, where
-/// it paid one for every handle made or dropped (~60 a step in the tiny benchmark).
+/// it paid one for every handle made or dropped (~60 a step in the tiny benchmark). Only while
+/// no other thread was started: Debian's OpenBLAS starts its workers at load unless
+/// OPENBLAS_NUM_THREADS=1, and xgrad train's loading line starts one on a terminal.
 /// Creating a thread synchronises with it, so the plain counts before it are seen after.
 class HandleCount {
 public:

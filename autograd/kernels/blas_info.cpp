@@ -40,12 +40,10 @@ bool avx2_kernels_forced_on_avx512(std::string_view kernels, std::string_view co
 
 std::string faster_coretype(std::string_view kernels, std::string_view coretype, bool cpu_avx512,
                             bool cpu_avx2) {
-    if (!coretype.empty() || !(cpu_avx512 || cpu_avx2))
+    // A DYNAMIC_ARCH OpenBLAS that finds no kernels for the CPU runs Prescott's (SSE3): only
+    // then is its choice a fallback (older names are its choice for those CPUs).
+    if (!coretype.empty() || !(cpu_avx512 || cpu_avx2) || !same_name(kernels, "Prescott"))
         return "";
-    // OpenBLAS's x86-64 kernels that use AVX2 or AVX-512; every other one is older.
-    for (const char* modern : {"Haswell", "Zen", "SkylakeX", "Cooperlake", "SapphireRapids"})
-        if (same_name(kernels, modern))
-            return "";
     return cpu_avx512 ? "SkylakeX" : "Haswell";
 }
 
@@ -57,6 +55,8 @@ BlasInfo blas_info() {
     words >> name >> version;
     info.library = name + " " + version;
     info.kernels = openblas_get_corename();
+    info.dynamic_arch =
+        std::string(openblas_get_config()).find("DYNAMIC_ARCH") != std::string::npos;
     info.threads = openblas_get_num_threads();
     const char* coretype = std::getenv("OPENBLAS_CORETYPE");
     info.coretype = coretype ? coretype : "";
@@ -73,11 +73,13 @@ std::string describe(const BlasInfo& info) {
     if (!info.coretype.empty()) {
         line += " (OPENBLAS_CORETYPE=" + info.coretype;
         if (avx2_kernels_forced_on_avx512(info.kernels, info.coretype, info.cpu_avx512))
-            line += "; unset, this CPU's AVX-512 kernels: 1.3-1.7x faster gemm";
+            line += "; OPENBLAS_CORETYPE=SkylakeX runs this CPU's AVX-512 kernels: 1.3-1.7x faster "
+                    "gemm";
         line += ")";
     }
-    const std::string faster =
-        faster_coretype(info.kernels, info.coretype, info.cpu_avx512, info.cpu_avx2);
+    const std::string faster = info.dynamic_arch ? faster_coretype(info.kernels, info.coretype,
+                                                                   info.cpu_avx512, info.cpu_avx2)
+                                                 : "";
     if (!faster.empty())
         line += " (OpenBLAS's fallback for a CPU it does not know: OPENBLAS_CORETYPE=" + faster +
                 " runs this CPU's " + (info.cpu_avx512 ? "AVX-512" : "AVX2") +

@@ -20,7 +20,8 @@ struct BlasInfo {
     int threads = 1;      ///< openblas_get_num_threads()
     std::string coretype; ///< OPENBLAS_CORETYPE, or "" when unset
     bool cpu_avx512 = false;
-    bool cpu_avx2 = false; ///< AVX2 and FMA, what the Haswell kernels use
+    bool cpu_avx2 = false;     ///< AVX2 and FMA, what the Haswell kernels use
+    bool dynamic_arch = false; ///< OpenBLAS built with DYNAMIC_ARCH: OPENBLAS_CORETYPE works
 };
 
 /// True when this CPU has AVX-512 F, CD, BW, DQ and VL (what OpenBLAS's SkylakeX kernels use).
@@ -30,9 +31,9 @@ bool cpu_has_avx512();
 bool avx2_kernels_forced_on_avx512(std::string_view kernels, std::string_view coretype,
                                    bool cpu_avx512);
 
-/// When OpenBLAS chose (`coretype` empty) kernels older than this CPU runs, the kernels
-/// OPENBLAS_CORETYPE could name instead: "SkylakeX" on an AVX-512 CPU, "Haswell" on an AVX2
-/// one; "" otherwise.
+/// When OpenBLAS fell back to its Prescott kernels (`coretype` empty: it found none for this
+/// CPU) on a CPU with AVX2 or AVX-512, the kernels OPENBLAS_CORETYPE could name instead: "SkylakeX"
+/// on an AVX-512 CPU, "Haswell" on an AVX2 one; "" otherwise.
 std::string faster_coretype(std::string_view kernels, std::string_view coretype, bool cpu_avx512,
                             bool cpu_avx2);
 
