@@ -21,14 +21,16 @@ TEST_CASE("avx2_kernels_forced_on_avx512: only forced AVX2 kernels on an AVX-512
 
 TEST_CASE("faster_coretype: only where OpenBLAS fell back to Prescott on a newer CPU") {
     // 0.3.21 on an Emerald Rapids Xeon it does not know: its SSE3 fallback.
-    CHECK(kernels::faster_coretype("Prescott", "", true, true) == "SkylakeX");
-    CHECK(kernels::faster_coretype("prescott", "", false, true) == "Haswell");
-    CHECK(kernels::faster_coretype("Prescott", "Prescott", true, true).empty()); // asked for
-    CHECK(kernels::faster_coretype("Prescott", "", false, false).empty());       // the CPU's best
+    CHECK(kernels::faster_coretype("Prescott", "", true, true, true) == "SkylakeX");
+    CHECK(kernels::faster_coretype("prescott", "", true, false, true) == "Haswell");
+    CHECK(kernels::faster_coretype("Prescott", "Prescott", true, true, true).empty()); // asked for
+    CHECK(kernels::faster_coretype("Prescott", "", true, false, false).empty()); // the CPU's best
+    // Built without DYNAMIC_ARCH: OPENBLAS_CORETYPE would change nothing.
+    CHECK(kernels::faster_coretype("Prescott", "", false, true, true).empty());
     // OpenBLAS's own choice for a CPU it knows, even an older-looking one (Excavator has AVX2
     // and runs Piledriver's kernels).
     for (const char* chosen : {"Haswell", "Zen", "SkylakeX", "Cooperlake", "Piledriver"})
-        CHECK(kernels::faster_coretype(chosen, "", true, true).empty());
+        CHECK(kernels::faster_coretype(chosen, "", true, true, true).empty());
 }
 
 TEST_CASE("blas_info reads OpenBLAS and the environment; describe says what runs") {
@@ -41,10 +43,8 @@ TEST_CASE("blas_info reads OpenBLAS and the environment; describe says what runs
     CHECK(line.rfind(info.library + ", " + info.kernels + " kernels, ", 0) == 0);
 
     const char* coretype = std::getenv("OPENBLAS_CORETYPE");
-    const std::string faster =
-        info.dynamic_arch
-            ? kernels::faster_coretype(info.kernels, info.coretype, info.cpu_avx512, info.cpu_avx2)
-            : "";
+    const std::string faster = kernels::faster_coretype(
+        info.kernels, info.coretype, info.dynamic_arch, info.cpu_avx512, info.cpu_avx2);
     CHECK((line.find("fallback for a CPU it does not know: OPENBLAS_CORETYPE=" + faster + " ") !=
            std::string::npos) == !faster.empty());
     if (!coretype) {

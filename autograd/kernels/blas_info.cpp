@@ -38,11 +38,13 @@ bool avx2_kernels_forced_on_avx512(std::string_view kernels, std::string_view co
            (same_name(kernels, "Haswell") || same_name(kernels, "Zen"));
 }
 
-std::string faster_coretype(std::string_view kernels, std::string_view coretype, bool cpu_avx512,
-                            bool cpu_avx2) {
+std::string faster_coretype(std::string_view kernels, std::string_view coretype, bool dynamic_arch,
+                            bool cpu_avx512, bool cpu_avx2) {
     // A DYNAMIC_ARCH OpenBLAS that finds no kernels for the CPU runs Prescott's (SSE3): only
-    // then is its choice a fallback (older names are its choice for those CPUs).
-    if (!coretype.empty() || !(cpu_avx512 || cpu_avx2) || !same_name(kernels, "Prescott"))
+    // then is its choice a fallback (older names are its choice for those CPUs). Without
+    // DYNAMIC_ARCH, OPENBLAS_CORETYPE changes nothing.
+    if (!dynamic_arch || !coretype.empty() || !(cpu_avx512 || cpu_avx2) ||
+        !same_name(kernels, "Prescott"))
         return "";
     return cpu_avx512 ? "SkylakeX" : "Haswell";
 }
@@ -77,9 +79,8 @@ std::string describe(const BlasInfo& info) {
                     "gemm";
         line += ")";
     }
-    const std::string faster = info.dynamic_arch ? faster_coretype(info.kernels, info.coretype,
-                                                                   info.cpu_avx512, info.cpu_avx2)
-                                                 : "";
+    const std::string faster = faster_coretype(info.kernels, info.coretype, info.dynamic_arch,
+                                               info.cpu_avx512, info.cpu_avx2);
     if (!faster.empty())
         line += " (OpenBLAS's fallback for a CPU it does not know: OPENBLAS_CORETYPE=" + faster +
                 " runs this CPU's " + (info.cpu_avx512 ? "AVX-512" : "AVX2") +

@@ -31,11 +31,11 @@ bool cpu_has_avx512();
 bool avx2_kernels_forced_on_avx512(std::string_view kernels, std::string_view coretype,
                                    bool cpu_avx512);
 
-/// When OpenBLAS fell back to its Prescott kernels (`coretype` empty: it found none for this
-/// CPU) on a CPU with AVX2 or AVX-512, the kernels OPENBLAS_CORETYPE could name instead: "SkylakeX"
-/// on an AVX-512 CPU, "Haswell" on an AVX2 one; "" otherwise.
-std::string faster_coretype(std::string_view kernels, std::string_view coretype, bool cpu_avx512,
-                            bool cpu_avx2);
+/// When a `dynamic_arch` OpenBLAS fell back to its Prescott kernels (`coretype` empty: it found
+/// none for this CPU) on a CPU with AVX2 or AVX-512, the kernels OPENBLAS_CORETYPE could name
+/// instead: "SkylakeX" on an AVX-512 CPU, "Haswell" on an AVX2 one; "" otherwise.
+std::string faster_coretype(std::string_view kernels, std::string_view coretype, bool dynamic_arch,
+                            bool cpu_avx512, bool cpu_avx2);
 
 BlasInfo blas_info();
 
